@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: the executable -> UploadWorker -> {Kafka, CloudflareImages, HTTPServer};
+// ImagesEmulator -> {HTTPServer, CloudflareImages}. Only the C wrappers import the C modules.
+let package = Package(
+    name: "upload-worker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "upload-worker", targets: ["upload-worker"]),
+    ],
+    targets: [
+        // C libraries from Debian -dev packages.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Small in-house pieces shaped like swift-log.
+        .target(name: "Logging"),
+
+        .target(name: "Kafka", dependencies: ["CRdKafka", "Logging"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Logging"]),
+        .target(name: "CloudflareImages", dependencies: ["CCurl", "Logging"]),
+        .target(name: "ImagesEmulator", dependencies: ["HTTPServer", "CloudflareImages", "Logging"]),
+        .target(name: "UploadWorker", dependencies: ["Kafka", "CloudflareImages", "HTTPServer", "CSQLite", "Logging"]),
+        .executableTarget(
+            name: "upload-worker",
+            dependencies: ["UploadWorker", "ImagesEmulator", "Kafka", "CloudflareImages", "HTTPServer", "Logging"]
+        ),
+
+        .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
+        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "Logging"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "CloudflareImagesTests", dependencies: ["CloudflareImages", "HTTPServer", "ImagesEmulator"]),
+        .testTarget(name: "ImagesEmulatorTests", dependencies: ["ImagesEmulator", "CloudflareImages", "HTTPServer"]),
+        .testTarget(name: "UploadWorkerTests", dependencies: ["UploadWorker", "Kafka", "ImagesEmulator", "CloudflareImages"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

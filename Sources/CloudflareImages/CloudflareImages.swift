@@ -1,0 +1,1 @@
+// The CloudflareImages module; see docs/ARCHITECTURE.md.

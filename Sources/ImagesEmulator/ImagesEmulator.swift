@@ -1,0 +1,1 @@
+// The ImagesEmulator module; see docs/ARCHITECTURE.md.

@@ -1,0 +1,122 @@
+import Foundation
+import Synchronization
+
+/// Where log records go. Handlers must be thread-safe: records arrive from any thread.
+public protocol LogHandler: Sendable {
+    func write(_ record: LogRecord)
+}
+
+/// The process-wide log destination, like swift-log's `LoggingSystem`.
+public enum LoggingSystem {
+    private struct State {
+        var handler: any LogHandler = StreamLogHandler(format: .text, stream: .standardError)
+        var level: Logger.Level = .info
+    }
+    private static let state = Mutex(State())
+
+    /// Sets the handler and the default level of loggers made from now on.
+    public static func bootstrap(_ handler: any LogHandler, level: Logger.Level = .info) {
+        state.withLock {
+            $0.handler = handler
+            $0.level = level
+        }
+    }
+
+    public static var defaultLevel: Logger.Level { state.withLock { $0.level } }
+
+    @usableFromInline
+    static func emit(_ record: LogRecord) {
+        let handler = state.withLock { $0.handler }
+        handler.write(record)
+    }
+}
+
+/// Writes one line per record to stdout or stderr, as JSON or as `key=value` text.
+public struct StreamLogHandler: LogHandler {
+    public enum Format: String, Sendable, CaseIterable { case json, text }
+    public enum Stream: Sendable { case standardOutput, standardError }
+
+    public let format: Format
+    public let stream: Stream
+
+    public init(format: Format, stream: Stream = .standardError) {
+        self.format = format
+        self.stream = stream
+    }
+
+    public func write(_ record: LogRecord) {
+        var line = format == .json ? Self.json(record) : Self.text(record)
+        line.append("\n")
+        let fd = stream == .standardOutput ? STDOUT_FILENO : STDERR_FILENO
+        // One write(2) per line keeps lines from different threads whole.
+        line.utf8CString.withUnsafeBufferPointer { buf in
+            var offset = 0
+            let count = buf.count - 1  // without the trailing NUL
+            while offset < count {
+                let n = Foundation.write(fd, buf.baseAddress! + offset, count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+    }
+
+    static func text(_ r: LogRecord) -> String {
+        var s = "\(Timestamp.iso8601(r.timestamp)) \(r.level.rawValue.uppercased()) \(r.label): \(r.message)"
+        for (key, value) in r.metadata.sorted(by: { $0.key < $1.key }) {
+            s += " \(key)=\(value)"
+        }
+        return s
+    }
+
+    static func json(_ r: LogRecord) -> String {
+        var s = "{\"ts\":\(JSONText.quote(Timestamp.iso8601(r.timestamp))),\"level\":\"\(r.level.rawValue)\""
+        s += ",\"logger\":\(JSONText.quote(r.label)),\"msg\":\(JSONText.quote(r.message))"
+        for (key, value) in r.metadata.sorted(by: { $0.key < $1.key }) {
+            s += ",\(JSONText.quote(key)):\(JSONText.value(value))"
+        }
+        return s + "}"
+    }
+}
+
+/// Collects records in memory; for tests that assert what was logged.
+public final class RecordingLogHandler: LogHandler {
+    private let records = Mutex<[LogRecord]>([])
+    public init() {}
+    public func write(_ record: LogRecord) { records.withLock { $0.append(record) } }
+    public var recorded: [LogRecord] { records.withLock { $0 } }
+}
+
+enum Timestamp {
+    static func iso8601(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+    }
+}
+
+enum JSONText {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    static func value(_ v: Logger.MetadataValue) -> String {
+        switch v {
+        case .string(let s): return quote(s)
+        case .array(let a): return "[" + a.map(value).joined(separator: ",") + "]"
+        case .dictionary(let d):
+            return "{" + d.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(value($0.value))" }.joined(separator: ",") + "}"
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// The UploadWorker module; see docs/ARCHITECTURE.md.
