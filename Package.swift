@@ -21,17 +21,18 @@ let package = Package(
 
         .target(name: "Kafka", dependencies: ["CRdKafka", "Logging"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "Logging"]),
-        .target(name: "CloudflareImages", dependencies: ["CCurl", "Logging"]),
-        .target(name: "ImagesEmulator", dependencies: ["HTTPServer", "CloudflareImages", "Logging"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "Logging"]),
+        .target(name: "CloudflareImages", dependencies: ["HTTPClient", "Logging"]),
+        .target(name: "ImagesEmulator", dependencies: ["HTTPServer", "HTTPClient", "CloudflareImages", "Logging"]),
         .target(name: "UploadWorker", dependencies: ["Kafka", "CloudflareImages", "HTTPServer", "CSQLite", "Logging"]),
         .executableTarget(
             name: "upload-worker",
-            dependencies: ["UploadWorker", "ImagesEmulator", "Kafka", "CloudflareImages", "HTTPServer", "Logging"]
+            dependencies: ["UploadWorker", "ImagesEmulator", "Kafka", "CloudflareImages", "HTTPServer", "HTTPClient", "Logging"]
         ),
 
         .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "Logging"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(name: "CloudflareImagesTests", dependencies: ["CloudflareImages", "HTTPServer", "ImagesEmulator"]),
         .testTarget(name: "ImagesEmulatorTests", dependencies: ["ImagesEmulator", "CloudflareImages", "HTTPServer"]),
         .testTarget(name: "UploadWorkerTests", dependencies: ["UploadWorker", "Kafka", "ImagesEmulator", "CloudflareImages"]),

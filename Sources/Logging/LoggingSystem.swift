@@ -88,7 +88,7 @@ public final class RecordingLogHandler: LogHandler {
 
 enum Timestamp {
     static func iso8601(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
 

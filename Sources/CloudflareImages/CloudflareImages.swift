@@ -1,1 +1,0 @@
-// The CloudflareImages module; see docs/ARCHITECTURE.md.
