@@ -39,7 +39,7 @@ argv.removeFirst()
 
 let parsed: ParsedOptions
 do {
-    parsed = try ParsedOptions(argv, declared: command.options)
+    parsed = try ParsedOptions(argv, declared: command.options, maxPositionals: command.positionals.count)
 } catch {
     fail("\(error.description). See 'upload-worker \(command.name) --help'.")
 }

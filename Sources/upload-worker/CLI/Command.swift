@@ -25,16 +25,24 @@ protocol Command {
     /// Extra text for `--help` after the options (environment variables, examples).
     static var discussion: String { get }
     static var options: [Option] { get }
+    /// Names of positional arguments, in order, for `--help` (e.g. `bench kafka`). Default: none.
+    static var positionals: [(name: String, help: String)] { get }
     static func run(_ options: ParsedOptions) async throws -> Int32
 }
 
 extension Command {
     static var discussion: String { "" }
+    static var positionals: [(name: String, help: String)] { [] }
 
     static var help: String {
         var s = "OVERVIEW: \(abstract)\n\nUSAGE: upload-worker \(name)"
+        for p in positionals { s += " [<\(p.name)>]" }
         for o in options {
             s += o.valueName.map { " [--\(o.name) <\($0)>]" } ?? " [--\(o.name)]"
+        }
+        if !positionals.isEmpty {
+            s += "\n\nARGUMENTS:\n"
+            for p in positionals { s += "  <\(p.name)>  \(p.help)\n" }
         }
         s += "\n\nOPTIONS:\n"
         let width = (options.map { $0.name.count + ($0.valueName.map { $0.count + 3 } ?? 0) }.max() ?? 0) + 4
@@ -60,9 +68,11 @@ struct UsageError: Error, CustomStringConvertible {
 struct ParsedOptions: Sendable {
     private(set) var values: [String: String] = [:]
     private(set) var flags: Set<String> = []
+    /// Arguments without a leading `--`, in order.
+    private(set) var positionals: [String] = []
     private(set) var helpRequested = false
 
-    init(_ arguments: [String], declared: [Option]) throws(UsageError) {
+    init(_ arguments: [String], declared: [Option], maxPositionals: Int = 0) throws(UsageError) {
         let byName = Dictionary(uniqueKeysWithValues: declared.map { ($0.name, $0) })
         var i = arguments.startIndex
         while i < arguments.endIndex {
@@ -72,7 +82,11 @@ struct ParsedOptions: Sendable {
                 helpRequested = true
                 continue
             }
-            guard arg.hasPrefix("--") else { throw UsageError("unexpected argument '\(arg)'") }
+            guard arg.hasPrefix("--") else {
+                guard positionals.count < maxPositionals else { throw UsageError("unexpected argument '\(arg)'") }
+                positionals.append(arg)
+                continue
+            }
             var name = String(arg.dropFirst(2))
             var inlineValue: String?
             if let eq = name.firstIndex(of: "=") {
