@@ -5,7 +5,10 @@ import Testing
 
 @Suite("HTTPServer")
 struct HTTPServerTests {
-    let client = URLSessionHTTPClient()
+    // curl, not URLSession: URLSession on Linux blocks cooperative-pool threads in
+    // `URLSessionTask.resume()` (a `DispatchQueue.sync`), which starves the handlers' tasks when
+    // many requests run at once in one process.
+    let client = CurlHTTPClient()
 
     @Test("binds an ephemeral port and reports it")
     func ephemeralPort() async throws {
@@ -131,7 +134,7 @@ struct HTTPServerTests {
 
     @Test("1,000 concurrent requests whose handlers each sleep 50 ms all succeed")
     func asyncConcurrency() async throws {
-        let client = URLSessionHTTPClient(maxConnectionsPerHost: 1000)
+        let client = CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 1000))
         try await withServer(router: echoRouter()) { base, _ in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<1000 {
