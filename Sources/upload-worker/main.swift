@@ -5,6 +5,8 @@ import Foundation
 
 let commands: [any Command.Type] = [
     DevKafkaCommand.self,
+    HTTPEchoCommand.self,
+    HTTPBenchCommand.self,
 ]
 
 let rootHelp = """
@@ -13,7 +15,7 @@ let rootHelp = """
     USAGE: upload-worker <command> [options]
 
     COMMANDS:
-    \(commands.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.abstract }.joined(separator: "\n"))
+    \(commands.filter { !$0.isHidden }.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.abstract }.joined(separator: "\n"))
 
     See 'upload-worker <command> --help' for the options of a command.
     """
