@@ -5,8 +5,8 @@ import Foundation
 
 let commands: [any Command.Type] = [
     DevKafkaCommand.self,
+    BenchCommand.self,
     HTTPEchoCommand.self,
-    HTTPBenchCommand.self,
 ]
 
 let rootHelp = """

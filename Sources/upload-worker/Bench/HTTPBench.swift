@@ -5,6 +5,19 @@ import HTTPClient
 /// so that the client's CPU (getrusage of this process) and the server's (/proc/<pid>/stat) are
 /// measured apart. Prints a table (clients side by side) and one JSON line.
 enum HTTPBench {
+    static let suite = BenchSuite(
+        name: "http", abstract: "curl vs URLSession: requests/s and client CPU per request against a local server",
+        run: { options in
+            let seconds = try options.value("seconds", default: 2.0) { Double($0).flatMap { $0 > 0 ? $0 : nil } }
+            let concurrencies = try options.value("concurrency", default: [1, 64, 256]) { text in
+                let values = text.split(separator: ",").compactMap { Int($0) }
+                return values.isEmpty || values.contains { $0 < 1 } ? nil : values
+            }
+            let status = try await run(duration: .milliseconds(Int(seconds * 1000)), concurrencies: concurrencies)
+            if status != 0 { throw EchoServerError(message: "some requests failed (see the errors columns)") }
+        }
+    )
+
     enum Client: String, CaseIterable, Sendable {
         case curl
         case urlSession = "URLSession"
@@ -172,8 +185,4 @@ enum HTTPBench {
         return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
