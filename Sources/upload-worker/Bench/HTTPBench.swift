@@ -13,7 +13,11 @@ enum HTTPBench {
                 let values = text.split(separator: ",").compactMap { Int($0) }
                 return values.isEmpty || values.contains { $0 < 1 } ? nil : values
             }
-            let status = try await run(duration: .milliseconds(Int(seconds * 1000)), concurrencies: concurrencies)
+            let clients = try options.value("clients", default: Client.allCases) { text in
+                let values = text.split(separator: ",").map { name in Client.allCases.first { $0.rawValue.lowercased() == name.lowercased() } }
+                return values.contains(nil) || values.isEmpty ? nil : values.compactMap { $0 }
+            }
+            let status = try await run(duration: .milliseconds(Int(seconds * 1000)), concurrencies: concurrencies, clients: clients)
             if status != 0 { throw EchoServerError(message: "some requests failed (see the errors columns)") }
         }
     )
@@ -69,6 +73,7 @@ enum HTTPBench {
         duration: Duration = .seconds(2),
         concurrencies: [Int] = [1, 64, 256],
         workloads: [Workload] = Workload.allCases,
+        clients: [Client] = Client.allCases,
         json: Bool = true
     ) async throws -> Int32 {
         let server = try await EchoServerProcess.start()
@@ -80,7 +85,7 @@ enum HTTPBench {
         var cells: [Cell] = []
         for workload in workloads {
             for concurrency in concurrencies {
-                for client in Client.allCases {
+                for client in clients {
                     let cell = try await measure(client, workload, concurrency: concurrency, duration: duration, base: base, server: server)
                     cells.append(cell)
                 }
@@ -144,7 +149,8 @@ enum HTTPBench {
     private static func table(_ cells: [Cell]) -> String {
         func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
         var lines: [String] = []
-        let header = pad("workload", 16) + pad("conc", 6) + " |" + Client.allCases.map {
+        let clients = Client.allCases.filter { client in cells.contains { $0.client == client } }
+        let header = pad("workload", 16) + pad("conc", 6) + " |" + clients.map {
             pad("\($0.rawValue) req/s", 16) + pad("CPU µs/req", 12) + pad("server µs/req", 15) + pad("errors", 8) + " |"
         }.joined()
         lines.append(header)
@@ -155,7 +161,7 @@ enum HTTPBench {
             let key = "\(cell.workload.rawValue)|\(cell.concurrency)"
             guard seen.insert(key).inserted, let row = groups[key] else { continue }
             var line = pad(cell.workload.rawValue, 16) + pad("\(cell.concurrency)", 6) + " |"
-            for client in Client.allCases {
+            for client in clients {
                 guard let c = row.first(where: { $0.client == client }) else { continue }
                 line += pad(String(format: "%.0f", c.requestsPerSecond), 16)
                 line += pad(String(format: "%.0f", c.clientMicrosPerRequest), 12)

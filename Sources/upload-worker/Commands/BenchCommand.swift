@@ -29,6 +29,7 @@ enum BenchCommand: Command {
         .flag("no-python", help: "kafka: skip the confluent-kafka (Python) comparison."),
         .value("seconds", "s", default: "2", help: "http: measured seconds per cell."),
         .value("concurrency", "list", default: "1,64,256", help: "http: requests in flight, comma-separated."),
+        .value("clients", "list", default: "curl,URLSession", help: "http: clients to measure, comma-separated."),
     ]
     static let discussion = """
         ENVIRONMENT:
