@@ -6,6 +6,7 @@ import Foundation
 let commands: [any Command.Type] = [
     DevKafkaCommand.self,
     BenchCommand.self,
+    HTTPEchoCommand.self,
 ]
 
 let rootHelp = """
@@ -14,7 +15,7 @@ let rootHelp = """
     USAGE: upload-worker <command> [options]
 
     COMMANDS:
-    \(commands.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.abstract }.joined(separator: "\n"))
+    \(commands.filter { !$0.isHidden }.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.abstract }.joined(separator: "\n"))
 
     See 'upload-worker <command> --help' for the options of a command.
     """
