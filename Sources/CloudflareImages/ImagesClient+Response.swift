@@ -34,8 +34,8 @@ extension ImagesClient {
             if isSuccessStatus, envelope.success {
                 // Unlikely, and unhappy: the upload may have happened. Retrying is still the only
                 // way forward; a custom ID makes the retry answer 5409 instead of uploading twice.
-                let detail = (try? decoder.decode(APIEnvelope<Image>.self, from: data)).map { _ in "" } ?? Self.decodingProblem(data)
-                throw failure([], "HTTP \(status) success without a readable image\(detail.isEmpty ? "" : ": " + detail)")
+                let detail = envelope.result == nil ? "result is null" : Self.decodingProblem(data)
+                throw failure([], "HTTP \(status) success without a readable image: \(detail)")
             }
             throw failure(envelope.errors, envelopeMessage(envelope.errors, status: status, success: envelope.success))
         } catch let error as ImagesAPIError {

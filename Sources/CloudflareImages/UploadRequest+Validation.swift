@@ -28,14 +28,14 @@ extension UploadRequest {
         if let metadata {
             if let bytes = Self.serializedMetadata(metadata) {
                 if bytes.count > Limits.metadataBytes {
-                    problems.append("metadata is \(bytes.count) bytes serialized; at most \(Limits.metadataBytes) are allowed")
+                    problems.append("metadata is \(bytes.count) bytes serialized, more than the \(Limits.metadataBytes) allowed")
                 }
             } else {
                 problems.append("metadata contains a number JSON cannot carry (NaN or infinity)")
             }
         }
         if let creator, creator.unicodeScalars.count > Limits.creatorLength {
-            problems.append("creator is \(creator.unicodeScalars.count) characters; at most \(Limits.creatorLength) are allowed")
+            problems.append("creator is \(creator.unicodeScalars.count) characters, more than the \(Limits.creatorLength) allowed")
         }
         return problems
     }
@@ -64,7 +64,7 @@ extension UploadRequest {
         var problems: [String] = []
         if id.isEmpty { problems.append("custom ID is empty") }
         if id.unicodeScalars.count > Limits.customIDLength {
-            problems.append("custom ID is \(id.unicodeScalars.count) characters; at most \(Limits.customIDLength) are allowed")
+            problems.append("custom ID is \(id.unicodeScalars.count) characters, more than the \(Limits.customIDLength) allowed")
         }
         if id.hasPrefix("/") || id.hasSuffix("/") { problems.append("custom ID must not start or end with /") }
         if isUUID(id) { problems.append("custom ID must not be a UUID") }

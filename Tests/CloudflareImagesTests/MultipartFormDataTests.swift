@@ -1,0 +1,70 @@
+import Testing
+@testable import CloudflareImages
+
+@Suite struct MultipartFormDataTests {
+    func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    @Test func exactBytesOfAFullRequest() {
+        let request = UploadRequest(
+            url: "https://user:pw@example.com/a b.png", id: "shop/42/main.png",
+            metadata: ["sku": .string("A/1"), "n": .number(3), "ok": .bool(true)], requireSignedURLs: false,
+            creator: "line1\r\nline2 \"q\"")
+        let form = request.formData(boundary: "B0UNDARY")
+        #expect(form.contentType == "multipart/form-data; boundary=B0UNDARY")
+        let expected =
+            "--B0UNDARY\r\n" + "Content-Disposition: form-data; name=\"url\"\r\n\r\n" + "https://user:pw@example.com/a b.png\r\n"
+            + "--B0UNDARY\r\n" + "Content-Disposition: form-data; name=\"id\"\r\n\r\n" + "shop/42/main.png\r\n"
+            + "--B0UNDARY\r\n" + "Content-Disposition: form-data; name=\"metadata\"\r\n\r\n" + "{\"n\":3,\"ok\":true,\"sku\":\"A/1\"}\r\n"
+            + "--B0UNDARY\r\n" + "Content-Disposition: form-data; name=\"requireSignedURLs\"\r\n\r\n" + "false\r\n"
+            + "--B0UNDARY\r\n" + "Content-Disposition: form-data; name=\"creator\"\r\n\r\n" + "line1\r\nline2 \"q\"\r\n"
+            + "--B0UNDARY--\r\n"
+        #expect(text(form.encoded()) == expected)
+        #expect(form.encoded() == Array(expected.utf8))
+    }
+
+    @Test func minimalRequestSendsURLAndSignedFlag() {
+        let form = UploadRequest(url: "https://e.com/x.png", requireSignedURLs: true).formData(boundary: "b")
+        #expect(text(form.encoded()) ==
+            "--b\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nhttps://e.com/x.png\r\n"
+            + "--b\r\nContent-Disposition: form-data; name=\"requireSignedURLs\"\r\n\r\ntrue\r\n--b--\r\n")
+    }
+
+    @Test func namesAreEscaped() {
+        var form = MultipartFormData(boundary: "b")
+        form.append(name: "a\"b\r\nc", value: "v")
+        #expect(text(form.encoded()) == "--b\r\nContent-Disposition: form-data; name=\"a%22b%0D%0Ac\"\r\n\r\nv\r\n--b--\r\n")
+        #expect(MultipartFormData.escapeName("plain-näme") == "plain-näme")
+    }
+
+    @Test func emptyFormIsOnlyTheCloseDelimiter() {
+        #expect(text(MultipartFormData(boundary: "b").encoded()) == "--b--\r\n")
+    }
+
+    @Test func valuesAreUTF8Unchanged() {
+        var form = MultipartFormData(boundary: "b")
+        form.append(name: "creator", value: "Zoë 🐈")
+        #expect(form.encoded() == Array("--b\r\nContent-Disposition: form-data; name=\"creator\"\r\n\r\nZoë 🐈\r\n--b--\r\n".utf8))
+    }
+
+    @Test func randomBoundariesDifferAndAreTokens() {
+        let a = MultipartFormData.randomBoundary()
+        let b = MultipartFormData.randomBoundary()
+        #expect(a != b)
+        #expect(a.count == "upload-worker-".count + 32)
+        #expect(a.count <= 70)  // RFC 2046
+        #expect(a.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+    }
+
+    @Test func defaultBoundaryIsRandomAndAbsentFromValues() {
+        let request = UploadRequest(url: "https://e.com/x.png", creator: "c")
+        let f1 = request.formData()
+        let f2 = request.formData()
+        #expect(f1.boundary != f2.boundary)
+        #expect(!request.url.contains(f1.boundary))
+    }
+
+    @Test func metadataIsCompactSortedJSON() {
+        let bytes = UploadRequest.serializedMetadata(["b": .array([.null, .number(1.5), .string("é/\"")]), "a": .object(["z": .number(-2)])])
+        #expect(bytes.map(text) == "{\"a\":{\"z\":-2},\"b\":[null,1.5,\"é/\\\"\"]}")
+    }
+}
