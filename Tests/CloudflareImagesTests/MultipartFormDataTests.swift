@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CloudflareImages
 
@@ -66,5 +67,24 @@ import Testing
     @Test func metadataIsCompactSortedJSON() {
         let bytes = UploadRequest.serializedMetadata(["b": .array([.null, .number(1.5), .string("é/\"")]), "a": .object(["z": .number(-2)])])
         #expect(bytes.map(text) == "{\"a\":{\"z\":-2},\"b\":[null,1.5,\"é/\\\"\"]}")
+    }
+}
+
+@Suite struct JSONValueTests {
+    @Test func literalsBuildTheSameValues() {
+        let literal: [String: JSONValue] = ["s": "x", "i": 3, "d": 1.5, "b": true, "n": nil, "a": [1, "two"], "o": ["k": "v"]]
+        let explicit: [String: JSONValue] = [
+            "s": .string("x"), "i": .number(3), "d": .number(1.5), "b": .bool(true), "n": .null,
+            "a": .array([.number(1), .string("two")]), "o": .object(["k": .string("v")]),
+        ]
+        #expect(literal == explicit)
+    }
+
+    @Test func decodesEveryJSONType() throws {
+        let json = #"{"s":"x","i":3,"d":1.5,"b":false,"n":null,"a":[1,"two"],"o":{"k":"v"}}"#
+        let value = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))
+        #expect(value == ["s": "x", "i": 3, "d": 1.5, "b": false, "n": nil, "a": [1, "two"], "o": ["k": "v"]])
+        #expect(UploadRequest.serializedMetadata(value).map { String(decoding: $0, as: UTF8.self) }
+            == #"{"a":[1,"two"],"b":false,"d":1.5,"i":3,"n":null,"o":{"k":"v"},"s":"x"}"#)
     }
 }
