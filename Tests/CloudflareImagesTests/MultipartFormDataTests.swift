@@ -88,3 +88,14 @@ import Testing
             == #"{"a":[1,"two"],"b":false,"d":1.5,"i":3,"n":null,"o":{"k":"v"},"s":"x"}"#)
     }
 }
+
+@Suite struct MultipartRoundTripTests {
+    @Test func anIndependentParserReadsEveryField() throws {
+        let request = UploadRequest(url: "https://u:p@e.com/a.png?x=1&y=\"2\"", id: "x/y", metadata: ["q": "say \"hi\"\r\n"],
+                                    requireSignedURLs: false, creator: "--upload-worker-\r\n\r\nfake part")
+        let form = request.formData()
+        let parts = try MultipartParser.parse(form.encoded(), boundary: form.boundary)
+        #expect(parts.map(\.name) == ["url", "id", "metadata", "requireSignedURLs", "creator"])
+        #expect(parts.map(\.text) == [request.url, "x/y", #"{"q":"say \"hi\"\r\n"}"#, "false", "--upload-worker-\r\n\r\nfake part"])
+    }
+}
