@@ -49,9 +49,11 @@ public struct ImagesClient: Sendable {
             method: "POST", url: imagesEndpoint,
             headers: commonHeaders + [("Content-Type", form.contentType)],
             body: form.encoded(), timeout: configuration.requestTimeout)
-        var metadata: Logger.Metadata = ["source_url": .string(Redaction.url(request.url))]
-        if let id = request.id { metadata["image_id"] = .string(id) }
-        return try await perform(httpRequest, operation: .upload, logMetadata: metadata)
+        return try await perform(httpRequest, operation: .upload) {
+            var metadata: Logger.Metadata = ["source_url": .string(Redaction.url(request.url))]
+            if let id = request.id { metadata["image_id"] = .string(id) }
+            return metadata
+        }
     }
 
     // MARK: Image details
@@ -67,7 +69,7 @@ public struct ImagesClient: Sendable {
         let httpRequest = HTTPClientRequest(
             method: "GET", url: imagesEndpoint + "/" + Self.percentEncodedPathSegment(id),
             headers: commonHeaders, timeout: configuration.requestTimeout)
-        return try await perform(httpRequest, operation: .imageDetails, logMetadata: ["image_id": .string(id)])
+        return try await perform(httpRequest, operation: .imageDetails) { ["image_id": .string(id)] }
     }
 
     // MARK: Exchange
@@ -76,12 +78,20 @@ public struct ImagesClient: Sendable {
         [("Authorization", "Bearer \(configuration.apiToken)"), ("Accept", "application/json"), ("User-Agent", configuration.userAgent)]
     }
 
-    private func perform(_ request: HTTPClientRequest, operation: ImagesAPIError.Operation, logMetadata: Logger.Metadata) async throws(ImagesAPIError) -> ImagesResponse<Image> {
-        // Logged: the method and the API URL (no credentials in it), never the headers.
-        var metadata = logMetadata
-        metadata["operation"] = .string(operation.rawValue)
-        metadata["api_url"] = .string(Redaction.url(request.url))
-        logger.debug("calling Cloudflare Images", metadata: metadata)
+    private func perform(
+        _ request: HTTPClientRequest, operation: ImagesAPIError.Operation, logMetadata: () -> Logger.Metadata
+    ) async throws(ImagesAPIError) -> ImagesResponse<Image> {
+        // Debug lines only (the caller logs outcomes), built only when they will be written.
+        // Logged: the operation, the API URL (no credentials in it) and the redacted source URL;
+        // never the headers, so never the token.
+        let debugging = logger.logLevel <= .debug
+        var metadata: Logger.Metadata = [:]
+        if debugging {
+            metadata = logMetadata()
+            metadata["operation"] = .string(operation.rawValue)
+            metadata["api_url"] = .string(Redaction.url(request.url))
+            logger.debug("calling Cloudflare Images", metadata: metadata)
+        }
         let response: HTTPClientResponse
         do {
             response = try await httpClient.execute(request)
@@ -89,19 +99,25 @@ public struct ImagesClient: Sendable {
             let failure = ImagesAPIError(
                 kind: .classify(httpStatus: nil, codes: [], transportFailure: error.kind), operation: operation,
                 message: "no answer from the API: \(error.message)", transportFailure: error.kind)
-            metadata["error"] = .string(failure.description)
-            logger.debug("Cloudflare Images call failed", metadata: metadata)
+            if debugging {
+                metadata["error"] = .string(failure.description)
+                logger.debug("Cloudflare Images call failed", metadata: metadata)
+            }
             throw failure
         }
         do {
             let decoded = try Self.decodeImageResponse(response, operation: operation)
-            metadata["status"] = .string(String(response.status))
-            metadata["image_id"] = .string(decoded.result.id)
-            logger.debug("Cloudflare Images call succeeded", metadata: metadata)
+            if debugging {
+                metadata["status"] = .string(String(response.status))
+                metadata["image_id"] = .string(decoded.result.id)
+                logger.debug("Cloudflare Images call succeeded", metadata: metadata)
+            }
             return decoded
         } catch {
-            metadata["error"] = .string(error.description)
-            logger.debug("Cloudflare Images call failed", metadata: metadata)
+            if debugging {
+                metadata["error"] = .string(error.description)
+                logger.debug("Cloudflare Images call failed", metadata: metadata)
+            }
             throw error
         }
     }

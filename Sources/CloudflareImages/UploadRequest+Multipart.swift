@@ -16,21 +16,17 @@ extension UploadRequest {
         fields.append(("requireSignedURLs", requireSignedURLs ? "true" : "false"))
         if let creator { fields.append(("creator", creator)) }
 
-        var chosen = boundary ?? MultipartFormData.randomBoundary()
-        while boundary == nil, fields.contains(where: { $0.1.contains(chosen) }) {
-            chosen = MultipartFormData.randomBoundary()
+        var form = MultipartFormData(boundary: boundary ?? MultipartFormData.randomBoundary())
+        while boundary == nil, fields.contains(where: { form.collides(with: $0.1) }) {
+            form = MultipartFormData()
         }
-        var form = MultipartFormData(boundary: chosen)
         for (name, value) in fields { form.append(name: name, value: value) }
         return form
     }
 
-    /// Metadata as sent: compact JSON with sorted keys and unescaped `/`. Nil when it holds a
-    /// non-finite number, which JSON cannot carry.
+    /// Metadata as sent: compact JSON with sorted keys and unescaped `/` (`JSONValue.compactJSONBytes`).
+    /// Nil when it holds a non-finite number, which JSON cannot carry.
     public static func serializedMetadata(_ metadata: [String: JSONValue]) -> [UInt8]? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(metadata) else { return nil }
-        return [UInt8](data)
+        JSONValue.object(metadata).compactJSONBytes
     }
 }

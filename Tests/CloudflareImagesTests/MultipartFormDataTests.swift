@@ -99,3 +99,37 @@ import Testing
         #expect(parts.map(\.text) == [request.url, "x/y", #"{"q":"say \"hi\"\r\n"}"#, "false", "--upload-worker-\r\n\r\nfake part"])
     }
 }
+
+@Suite struct CompactJSONTests {
+    func text(_ value: JSONValue) -> String? { value.compactJSONBytes.map { String(decoding: $0, as: UTF8.self) } }
+
+    @Test func escapes() {
+        #expect(text("a\"b\\c/d\n\r\t\u{08}\u{0C}\u{01}\u{1F}é🐈") == #""a\"b\\c/d\n\r\t\b\f\u0001\u001fé🐈""#)
+    }
+
+    @Test func numbers() {
+        #expect(text([0, -0.0, 42, -7, 1.5, 0.1, 1e15, 123456789012345, -2.5e-7]) == "[0,0,42,-7,1.5,0.1,1000000000000000.0,123456789012345,-2.5e-07]")
+        #expect(text(.number(.nan)) == nil)
+        #expect(text(["a": [.number(-.infinity)]]) == nil)
+    }
+
+    @Test func keysSortedAndNested() {
+        #expect(text(["b": ["y": 1, "x": [true, nil]], "a": [:], "c": []]) == #"{"a":{},"b":{"x":[true,null],"y":1},"c":[]}"#)
+    }
+
+    /// Whatever is sent parses back, with Foundation's parser, to the same value.
+    @Test func foundationReadsItBack() throws {
+        let value: JSONValue = ["s": "q\"\u{02}\\/ü", "n": [1.25, -3, 1e300], "o": ["k": nil, "t": false]]
+        let bytes = try #require(value.compactJSONBytes)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) == value)
+        #expect(value.jsonString == String(decoding: bytes, as: UTF8.self))
+    }
+
+    @Test func boundaryCollision() {
+        let form = MultipartFormData(boundary: "abc")
+        #expect(form.collides(with: "xxabcxx"))
+        #expect(form.collides(with: "abc"))
+        #expect(!form.collides(with: "ab"))
+        #expect(!form.collides(with: "aabbcc"))
+    }
+}
