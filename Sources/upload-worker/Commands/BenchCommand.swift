@@ -14,6 +14,7 @@ struct BenchSuite: Sendable {
 enum BenchCommand: Command {
     static let suites: [BenchSuite] = [
         KafkaBench.suite,
+        ImagesClientBench.suite,
     ]
 
     static let name = "bench"
@@ -26,6 +27,8 @@ enum BenchCommand: Command {
         .value("size", "bytes", default: "200", help: "kafka: value size of each record."),
         .value("partitions", "p", default: "64", help: "kafka: partitions per topic (the embedded Kafka keeps 5 MiB per partition)."),
         .flag("no-python", help: "kafka: skip the confluent-kafka (Python) comparison."),
+        .value("requests", "n", default: "20000", help: "images-client: uploads per line."),
+        .value("concurrency", "c", default: "64", help: "images-client: uploads at once."),
     ]
     static let discussion = """
         ENVIRONMENT:
