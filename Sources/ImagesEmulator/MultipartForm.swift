@@ -21,17 +21,10 @@ struct MultipartForm: Sendable {
 
     /// The boundary of a `multipart/form-data` content type, or nil when it is another type.
     static func boundary(contentType: String) -> String? {
-        let pieces = contentType.split(separator: ";")
-        guard let type = pieces.first, type.trimmingSpaces.lowercased() == "multipart/form-data" else { return nil }
-        for piece in pieces.dropFirst() {
-            let param = piece.trimmingSpaces
-            guard let eq = param.firstIndex(of: "=") else { continue }
-            guard param[..<eq].trimmingSpaces.lowercased() == "boundary" else { continue }
-            var value = param[param.index(after: eq)...].trimmingSpaces
-            if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
-            return value.isEmpty || value.count > 200 ? nil : String(value)
-        }
-        return nil
+        guard let semi = contentType.firstIndex(of: ";"),
+              contentType[..<semi].trimmingSpaces.lowercased() == "multipart/form-data",
+              let value = parameter("boundary", in: contentType[...]) else { return nil }
+        return value.isEmpty || value.count > 200 ? nil : value
     }
 
     init(body: [UInt8], boundary: String) throws(ParseError) {
