@@ -50,16 +50,17 @@ enum SyntheticImage {
     }
 
     private static func deflateStoredZeros(count: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(count + count / 65535 * 5 + 5)
-        var remaining = count
-        repeat {
+        let blocks = max(1, (count + 65534) / 65535)
+        var out = [UInt8](repeating: 0, count: count + blocks * 5)
+        var at = 0, remaining = count
+        for block in 0..<blocks {
             let n = min(remaining, 65535)
             remaining -= n
-            out.append(remaining == 0 ? 1 : 0)  // BFINAL, BTYPE = stored, padding
-            out += [UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
-            out += repeatElement(0, count: n)
-        } while remaining > 0
+            out[at] = block == blocks - 1 ? 1 : 0  // BFINAL, BTYPE = stored, padding
+            out[at + 1] = UInt8(n & 0xFF); out[at + 2] = UInt8(n >> 8)
+            out[at + 3] = UInt8(~n & 0xFF); out[at + 4] = UInt8((~n >> 8) & 0xFF)
+            at += 5 + n  // the data bytes are already zero
+        }
         return out
     }
 
