@@ -5,6 +5,7 @@ import Foundation
 
 let commands: [any Command.Type] = [
     DevKafkaCommand.self,
+    BenchCommand.self,
 ]
 
 let rootHelp = """
