@@ -35,8 +35,8 @@ struct APIFailure: Error, Sendable, Equatable {
     static let unsupportedFormat = APIFailure(status: 415, code: 5455,
         message: "Uploaded image must have image/jpeg, image/png, image/webp, image/gif or image/svg+xml content-type")
 
-    static func tooLarge(_ bytes: Int, limit: Int) -> APIFailure {
-        APIFailure(status: 413, code: 5413, message: "Image is larger than the limit of \(limit) bytes (\(bytes) bytes)")
+    static func tooLarge(limit: Int) -> APIFailure {
+        APIFailure(status: 413, code: 5413, message: "Image is larger than the limit of \(limit) bytes")
     }
 
     static func dimensions(_ w: Int, _ h: Int, maxSide: Int, maxArea: Int) -> APIFailure {

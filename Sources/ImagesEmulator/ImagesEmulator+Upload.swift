@@ -66,7 +66,7 @@ extension ImagesEmulator {
     /// Size, then format, then dimensions.
     func check(_ bytes: [UInt8]) -> APIFailure? {
         guard bytes.count <= configuration.maxImageBytes else {
-            return .tooLarge(bytes.count, limit: configuration.maxImageBytes)
+            return .tooLarge(limit: configuration.maxImageBytes)
         }
         switch ImageInspector.inspect(bytes) {
         case .unsupported:
@@ -110,7 +110,7 @@ extension ImagesEmulator {
             switch error.kind {
             case .timedOut: return .failure(.fetchFailed("timed out after \(DurationText.format(configuration.fetchTimeout))"))
             case .connectionFailed: return .failure(.fetchFailed("could not connect to the origin"))
-            case .responseTooLarge: return .failure(.tooLarge(configuration.maxImageBytes + 1, limit: configuration.maxImageBytes))
+            case .responseTooLarge: return .failure(.tooLarge(limit: configuration.maxImageBytes))
             default: return .failure(.fetchFailed(error.kind.rawValue))
             }
         }

@@ -32,15 +32,18 @@ public final class ImagesEmulator: Sendable {
     let httpClient: any HTTPClient
     let ownsHTTPClient: Bool
     let logger: Logger
+    /// The running server, between `start()` and `stop()`.
+    let server = Mutex<HTTPServer?>(nil)
 
-    /// `httpClient` fetches source URLs; by default the emulator makes (and shuts down) its own.
+    /// `httpClient` fetches source URLs; by default the emulator makes (and shuts down) its own
+    /// `CurlHTTPClient`, which reads at most `maxImageBytes + 1` bytes of a source.
     public init(configuration: Configuration = Configuration(), httpClient: (any HTTPClient)? = nil,
                 logger: Logger = Logger(label: "images-emulator")) {
         self.configuration = configuration
         self.state = Mutex(State(knobs: configuration.knobs, limiter: RateLimiter(limit: configuration.knobs.rateLimit)))
         self.origin = BuiltInOrigin(user: configuration.originUser, password: configuration.originPassword)
         self.faults = FaultInjector(seed: configuration.seed)
-        self.httpClient = httpClient ?? URLSessionHTTPClient()
+        self.httpClient = httpClient ?? CurlHTTPClient(configuration: .init(maxResponseSize: configuration.maxImageBytes + 1))
         self.ownsHTTPClient = httpClient == nil
         self.logger = logger
     }
