@@ -5,6 +5,7 @@ import Foundation
 
 let commands: [any Command.Type] = [
     DevKafkaCommand.self,
+    EmulatorCommand.self,
     BenchCommand.self,
     HTTPEchoCommand.self,
 ]
