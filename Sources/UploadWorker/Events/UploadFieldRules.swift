@@ -9,8 +9,8 @@ enum UploadFieldRules {
     /// Nil when `id` is a valid custom image ID, else why not.
     static func customIDProblem(_ id: String) -> String? {
         if id.isEmpty { return "the custom image ID (id) must not be empty" }
-        if id.count > RequestLimits.maxCustomIDCharacters {
-            return "the custom image ID (id) has \(id.count) characters; at most \(RequestLimits.maxCustomIDCharacters) are allowed"
+        if id.unicodeScalars.count > RequestLimits.maxCustomIDCharacters {
+            return "the custom image ID (id) has \(id.unicodeScalars.count) characters; at most \(RequestLimits.maxCustomIDCharacters) are allowed"
         }
         if id.hasPrefix("/") || id.hasSuffix("/") { return "the custom image ID (id) must not start or end with '/'" }
         if isUUID(id) { return "the custom image ID (id) must not be a UUID" }
@@ -36,8 +36,8 @@ enum UploadFieldRules {
 
     /// Nil when the creator fits, else why not.
     static func creatorProblem(_ creator: String) -> String? {
-        creator.count > RequestLimits.maxCreatorCharacters
-            ? "creator has \(creator.count) characters; at most \(RequestLimits.maxCreatorCharacters) are allowed" : nil
+        creator.unicodeScalars.count > RequestLimits.maxCreatorCharacters
+            ? "creator has \(creator.unicodeScalars.count) characters; at most \(RequestLimits.maxCreatorCharacters) are allowed" : nil
     }
 
     /// 8-4-4-4-12 hexadecimal digits, any case: the shape the API refuses as a custom ID.

@@ -41,7 +41,7 @@ extension UploadRequestEvent {
         switch object[Field.requestID] {
         case nil, .null?: break
         case .string(let id)?:
-            if id.isEmpty || id.count > RequestLimits.maxRequestIDCharacters || id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            if id.isEmpty || id.unicodeScalars.count > RequestLimits.maxRequestIDCharacters || id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
                 throw invalid(.invalidRequestID, Field.requestID, "requestId must be 1 to \(RequestLimits.maxRequestIDCharacters) characters without control characters", original: original)
             }
             requestID = id
