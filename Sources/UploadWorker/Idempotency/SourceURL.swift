@@ -28,11 +28,16 @@ public struct SourceURL: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an absolute http or https URL.
     public init(parsing text: String) throws(SourceURLError) {
+        // The scheme first, so that `data:` or `javascript:` is called what it is.
+        if let colon = text.firstIndex(of: ":"), SourceURL.isScheme(text[..<colon]) {
+            let given = text[..<colon]
+            let lowered = given.lowercased()
+            if lowered != "http" && lowered != "https" {
+                throw SourceURLError(reason: .unsupportedScheme, message: "the URL scheme must be http or https, not '\(given)'", redacted: try? SourceURL.split(text).redacted)
+            }
+        }
         let parts = try SourceURL.split(text)
         let scheme = parts.scheme.lowercased()
-        guard scheme == "http" || scheme == "https" else {
-            throw SourceURLError(reason: .unsupportedScheme, message: "the URL scheme must be http or https, not '\(parts.scheme)'", redacted: parts.redacted)
-        }
         let host = try SourceURL.checkedHost(parts.host, redacted: parts.redacted)
         var port: Int?
         if !parts.port.isEmpty {
