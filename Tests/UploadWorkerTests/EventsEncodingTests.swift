@@ -152,6 +152,15 @@ struct EventsTimestampTests {
         #expect(EventTimestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
     }
 
+    @Test("parses its own format fast and other ISO-8601 forms through CloudflareDate")
+    func parse() {
+        #expect(EventTimestamp.parse("2000-02-29T00:00:00.000Z") == Date(timeIntervalSince1970: 951_782_400))
+        #expect(EventTimestamp.parse("2026-11-30T00:53:22.481Z").map(EventTimestamp.format) == "2026-11-30T00:53:22.481Z")
+        #expect(EventTimestamp.parse("2026-11-30T00:53:22Z") == Date(timeIntervalSince1970: 1_796_000_002))
+        #expect(EventTimestamp.parse("2026-13-30T00:53:22.481Z") == nil)
+        #expect(EventTimestamp.parse("yesterday") == nil)
+    }
+
     @Test("parse and format round-trip every millisecond value without drift")
     func roundTrip() throws {
         var generator = SystemRandomNumberGenerator()
@@ -160,6 +169,7 @@ struct EventsTimestampTests {
             let text = EventTimestamp.format(Date(timeIntervalSince1970: Double(ms) / 1000))
             let parsed = try #require(CloudflareDate.parse(text))
             #expect(EventTimestamp.format(parsed) == text)
+            #expect(EventTimestamp.parse(text) == Date(timeIntervalSince1970: Double(ms) / 1000))
             #expect(Int64((parsed.timeIntervalSince1970 * 1000).rounded()) == ms)
         }
     }

@@ -21,6 +21,14 @@ public enum IdempotencyBenchmark {
 
         var start = clock.now
         var sink = 0
+        for url in urls { sink &+= SHA256.hash(url).bytes.count }
+        lines.append("SHA-256 of a ~80-byte URL: " + perOp(clock.now - start, urls.count))
+
+        start = clock.now
+        for url in urls { sink &+= IdempotencyKey(normalizedURL: url).hex.utf8.count }
+        lines.append("SHA-256 + hex: " + perOp(clock.now - start, urls.count))
+
+        start = clock.now
         for url in urls { sink &+= try SourceURL(parsing: url).idempotencyKey.hex.utf8.count }
         lines.append("normalize + SHA-256 key: " + perOp(clock.now - start, urls.count))
 
@@ -38,6 +46,11 @@ public enum IdempotencyBenchmark {
             sink &+= UploadResultEvent(request: request, image: image, deduplicated: true, attempts: 0).encoded().value.count
         }
         lines.append("encode result event + headers: " + perOp(clock.now - start, requests.count))
+
+        let storedImage = Array(StoreCoding.encode(image).utf8)
+        start = clock.now
+        for _ in 0..<keys { sink &+= try StoreCoding.decodeImage(storedImage).variants.count }
+        lines.append("decode a stored image: " + perOp(clock.now - start, keys))
 
         let cached = try await SQLiteIdempotencyStore(path: directory + "/bench.sqlite", options: .init(cacheCapacity: keys))
         start = clock.now

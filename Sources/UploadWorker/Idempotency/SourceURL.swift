@@ -29,15 +29,15 @@ public struct SourceURL: Sendable, Hashable, CustomStringConvertible {
     /// Parses an absolute http or https URL.
     public init(parsing text: String) throws(SourceURLError) {
         // The scheme first, so that `data:` or `javascript:` is called what it is.
-        if let colon = text.firstIndex(of: ":"), SourceURL.isScheme(text[..<colon]) {
+        if let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")), SourceURL.isScheme(text[..<colon]) {
             let given = text[..<colon]
-            let lowered = given.lowercased()
+            let lowered = SourceURL.asciiLowercased(given)
             if lowered != "http" && lowered != "https" {
                 throw SourceURLError(reason: .unsupportedScheme, message: "the URL scheme must be http or https, not '\(given)'", redacted: try? SourceURL.split(text).redacted)
             }
         }
         let parts = try SourceURL.split(text)
-        let scheme = parts.scheme.lowercased()
+        let scheme = SourceURL.asciiLowercased(parts.scheme)
         let host = try SourceURL.checkedHost(parts.host, redacted: parts.redacted)
         var port: Int?
         if !parts.port.isEmpty {
@@ -51,7 +51,9 @@ public struct SourceURL: Sendable, Hashable, CustomStringConvertible {
         }
         var normalized = scheme + "://" + host
         if let port { normalized += ":" + String(port) }
-        normalized += parts.pathAndQuery.isEmpty || parts.pathAndQuery.first == "?" ? "/" + parts.pathAndQuery : parts.pathAndQuery
+        let pathAndQuery = parts.pathAndQuery
+        if pathAndQuery.isEmpty || pathAndQuery.utf8.first == UInt8(ascii: "?") { normalized += "/" }
+        normalized += pathAndQuery
 
         self.original = text
         self.redacted = parts.redacted
@@ -79,55 +81,63 @@ public struct SourceURL: Sendable, Hashable, CustomStringConvertible {
         var hasUserInfo: Bool
     }
 
+    // Parsing works on UTF-8 code units: every delimiter is ASCII, and Character-level String
+    // operations (grapheme breaking) would cost more than the rest of a request's decoding.
     private static func split(_ text: String) throws(SourceURLError) -> Parts {
-        if text.isEmpty {
+        let utf8 = text.utf8
+        if utf8.isEmpty {
             throw SourceURLError(reason: .invalid, message: "the URL is empty", redacted: nil)
         }
-        if let bad = text.unicodeScalars.first(where: { $0.value <= 0x20 || $0.value == 0x7f }) {
-            let what = bad == " " ? "a space" : "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))"
+        if let bad = utf8.first(where: { $0 <= 0x20 || $0 == 0x7f }) {
+            let what = bad == 0x20 ? "a space" : "a control character (U+\(String(bad, radix: 16, uppercase: true)))"
             throw SourceURLError(reason: .invalid, message: "the URL contains \(what); percent-encode it", redacted: nil)
         }
-        guard let colon = text.firstIndex(of: ":"), isScheme(text[..<colon]) else {
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")), isScheme(text[..<colon]) else {
             throw SourceURLError(reason: .invalid, message: "the URL is not absolute (it has no scheme such as https://)", redacted: nil)
         }
         let scheme = text[..<colon]
-        let afterColon = text[text.index(after: colon)...]
-        guard afterColon.hasPrefix("//") else {
+        let afterColon = text[utf8.index(after: colon)...]
+        guard afterColon.utf8.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) else {
             throw SourceURLError(reason: .invalid, message: "the URL has no '//host' after '\(scheme):'", redacted: nil)
         }
-        let authorityStart = afterColon.index(afterColon.startIndex, offsetBy: 2)
+        let authorityStart = utf8.index(colon, offsetBy: 3)
         let rest = text[authorityStart...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? text.endIndex
+        let authorityEnd = rest.utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? text.endIndex
         let authority = text[authorityStart..<authorityEnd]
         var hostPort = authority
         var hasUserInfo = false
-        if let at = authority.lastIndex(of: "@") {
-            hostPort = authority[authority.index(after: at)...]
+        if let at = authority.utf8.lastIndex(of: UInt8(ascii: "@")) {
+            hostPort = authority[utf8.index(after: at)...]
             hasUserInfo = true
         }
         let tail = text[authorityEnd...]
-        let fragmentStart = tail.firstIndex(of: "#") ?? tail.endIndex
-        let redacted = String(scheme) + "://" + String(hostPort) + String(tail)
+        let fragmentStart = tail.utf8.firstIndex(of: UInt8(ascii: "#")) ?? tail.endIndex
+        let redacted = hasUserInfo ? String(scheme) + "://" + String(hostPort) + String(tail) : text
 
         var host = hostPort
         var port: Substring = ""
-        if hostPort.first == "[" {
-            guard let close = hostPort.firstIndex(of: "]") else {
+        if hostPort.utf8.first == UInt8(ascii: "[") {
+            guard let close = hostPort.utf8.firstIndex(of: UInt8(ascii: "]")) else {
                 throw SourceURLError(reason: .invalid, message: "the URL's IPv6 host has no closing ']'", redacted: redacted)
             }
             host = hostPort[...close]
-            let afterClose = hostPort[hostPort.index(after: close)...]
+            let afterClose = hostPort[utf8.index(after: close)...]
             if !afterClose.isEmpty {
-                guard afterClose.first == ":" else {
+                guard afterClose.utf8.first == UInt8(ascii: ":") else {
                     throw SourceURLError(reason: .invalid, message: "the URL has characters after its IPv6 host", redacted: redacted)
                 }
-                port = afterClose.dropFirst()
+                port = afterClose[utf8.index(after: afterClose.startIndex)...]
             }
-        } else if let portColon = hostPort.lastIndex(of: ":") {
+        } else if let portColon = hostPort.utf8.lastIndex(of: UInt8(ascii: ":")) {
             host = hostPort[..<portColon]
-            port = hostPort[hostPort.index(after: portColon)...]
+            port = hostPort[utf8.index(after: portColon)...]
         }
         return Parts(scheme: scheme, host: host, port: port, pathAndQuery: tail[..<fragmentStart], redacted: redacted, hasUserInfo: hasUserInfo)
+    }
+
+    /// ASCII-only lower-casing (schemes and host names are ASCII once checked).
+    private static func asciiLowercased(_ text: Substring) -> String {
+        String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
@@ -144,20 +154,36 @@ public struct SourceURL: Sendable, Hashable, CustomStringConvertible {
         if host.isEmpty {
             throw SourceURLError(reason: .invalid, message: "the URL has no host", redacted: redacted)
         }
-        if host.first == "[" {
-            let inner = host.dropFirst().dropLast()
-            guard !inner.isEmpty, inner.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit || $0 == ":" || $0 == "." }) else {
+        if host.utf8.first == UInt8(ascii: "[") {
+            let inner = host.utf8.dropFirst().dropLast()
+            guard !inner.isEmpty, inner.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
                 throw SourceURLError(reason: .invalid, message: "the URL's IPv6 host '\(host)' is not valid", redacted: redacted)
             }
-            return host.lowercased()
+            return asciiLowercased(host)
         }
         // RFC 3986 reg-name: unreserved, percent-encoded and sub-delims. Non-ASCII hosts must come
         // as punycode (xn--...), so that one name has one key.
-        let allowed = "-._~%!$&'()*+,;="
-        guard host.unicodeScalars.allSatisfy({ $0.isASCII && (Character($0).isLetter || Character($0).isNumber || allowed.unicodeScalars.contains($0)) }) else {
+        guard host.utf8.allSatisfy(isRegNameByte) else {
             throw SourceURLError(reason: .invalid, message: "the URL's host '\(host)' has characters a host name cannot have (non-ASCII names must be punycode)", redacted: redacted)
         }
-        return host.lowercased()
+        return asciiLowercased(host)
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+    }
+
+    /// unreserved / pct-encoded / sub-delims: letters, digits and `-._~%!$&'()*+,;=`.
+    private static func isRegNameByte(_ byte: UInt8) -> Bool {
+        if isASCIILetter(byte) || (byte >= 0x30 && byte <= 0x39) { return true }
+        switch byte {
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"), UInt8(ascii: "!"),
+             UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"),
+             UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
+            return true
+        default:
+            return false
+        }
     }
 }
 

@@ -16,7 +16,7 @@ enum StoreCoding {
     static func decodeImage(_ bytes: [UInt8]) throws(IdempotencyStoreError) -> Image {
         let object = try parseObject(bytes)
         guard case .string(let id)? = object["id"],
-              case .string(let uploadedText)? = object["uploaded"], let uploaded = CloudflareDate.parse(uploadedText)
+              case .string(let uploadedText)? = object["uploaded"], let uploaded = EventTimestamp.parse(uploadedText)
         else { throw corrupt("a stored image has no id or upload date") }
         var filename: String?
         if case .string(let f)? = object["filename"] { filename = f }
