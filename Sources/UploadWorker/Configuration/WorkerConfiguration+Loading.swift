@@ -16,7 +16,7 @@ extension WorkerConfiguration {
     public static func load(
         environment: [String: String],
         flags: [String: String] = [:],
-        readFile: (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
+        readFile: (String) throws -> String = WorkerConfiguration.readTextFile
     ) throws(ConfigurationError) -> WorkerConfiguration {
         var c = WorkerConfiguration(
             kafka: Kafka(bootstrapServers: ""),
@@ -89,7 +89,7 @@ extension WorkerConfiguration {
             do {
                 contents = try readFile(path)
             } catch {
-                let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+                let reason = (error as? TextFileError)?.reason ?? (error as NSError).localizedDescription
                 throw ConfigurationError(variable: "CLOUDFLARE_API_TOKEN_FILE", message: "cannot read '\(path)': \(reason)")
             }
             let token = contents.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -98,5 +98,30 @@ extension WorkerConfiguration {
             }
             c.cloudflare.apiToken = Secret(token)
         }
+    }
+}
+
+/// Why a file could not be read, in the words of `strerror`.
+struct TextFileError: Error {
+    let reason: String
+}
+
+extension WorkerConfiguration {
+    /// Reads a small UTF-8 file (a secret), reporting failures as `strerror` says them.
+    public static func readTextFile(_ path: String) throws -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw TextFileError(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 { throw TextFileError(reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes += buffer[0..<n]
+            if bytes.count > 64 * 1024 { throw TextFileError(reason: "larger than 64 KiB, not a token") }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw TextFileError(reason: "not UTF-8 text") }
+        return text
     }
 }
