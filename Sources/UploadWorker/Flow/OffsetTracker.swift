@@ -135,6 +135,8 @@ public final class OffsetTracker<Partition: Hashable & Sendable>: Sendable {
             s.nextWaiterID += 1
             return s.nextWaiterID
         }
+        // A cancellation that raced with the wake-up leaves a marker behind; drop it either way.
+        defer { _ = state.withLock { $0.cancelledEarly.remove(id) } }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 let now = state.withLock { s -> DrainCheck in

@@ -37,6 +37,8 @@ public final class ManualClock: WorkerClock {
             s.nextID += 1
             return s.nextID
         }
+        // A cancellation that raced with the wake-up leaves a marker behind; drop it either way.
+        defer { _ = state.withLock { $0.cancelledEarly.remove(id) } }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 enum Outcome { case sleep([CheckedContinuation<Void, Never>]), wakeNow, cancelled }
@@ -62,8 +64,6 @@ public final class ManualClock: WorkerClock {
             }
             continuation?.resume(throwing: CancellationError())
         }
-        // A cancellation that raced with the wake-up leaves a stale marker; drop it.
-        _ = state.withLock { $0.cancelledEarly.remove(id) }
     }
 
     /// Moves time forward and wakes the sleepers whose deadline has come, earliest first.

@@ -58,6 +58,8 @@ public final class Pacer: Sendable {
             return s.nextID
         }
         guard let id else { return .zero }
+        // A cancellation that raced with the grant leaves a marker behind; drop it either way.
+        defer { _ = state.withLock { $0.cancelledEarly.remove(id) } }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Duration, any Error>) in
                 let (cancelled, startDriver) = state.withLock { s -> (Bool, Bool) in
