@@ -10,6 +10,7 @@ extension UploadWorkerService {
         var batches = pipeline.consumer.batches.makeAsyncIterator()
         while true {
             intakeWaiting.store(true, ordering: .relaxed)
+            await budget.waitForRoom()
             let next: [KafkaRecord]?
             do {
                 next = try await batches.next()
@@ -46,6 +47,7 @@ extension UploadWorkerService {
                 }
             }
             counters.inFlight.add(taken.count, ordering: .relaxed)
+            budget.take(taken.count)
         }
         guard !taken.isEmpty else { return }
         counters.recordsTaken.add(taken.count, ordering: .relaxed)
@@ -66,7 +68,10 @@ extension UploadWorkerService {
 
     /// One record from taken to finished: process, publish, finish, store the offset.
     private func handle(_ record: KafkaRecord, _ ticket: OffsetTicket<KafkaTopicPartition>, _ pipeline: Pipeline) async {
-        defer { counters.inFlight.subtract(1, ordering: .relaxed) }
+        defer {
+            counters.inFlight.subtract(1, ordering: .relaxed)
+            budget.release()
+        }
         let started = ContinuousClock.now
         let outcome = await pipeline.processor.process(record)
         let event: EncodedEvent
