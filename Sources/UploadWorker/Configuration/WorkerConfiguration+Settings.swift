@@ -86,8 +86,8 @@ extension WorkerConfiguration {
                 "Base URL of the Cloudflare API (point it at the emulator for tests).") { raw, c throws(SettingValueError) in
             c.cloudflare.baseURL = try SettingParsers.httpURL(raw)
         },
-        Setting("IDEMPOTENCY_STORE", "url", default: "sqlite:upload-worker.sqlite",
-                "Where uploads are remembered: sqlite:<path> (relative to the working directory).") { raw, c throws(SettingValueError) in
+        Setting("IDEMPOTENCY_STORE", "url", default: StoreLocation.default.description,
+                "Where uploads are remembered: sqlite:<path> (relative to the working directory), or memory (tests and demos: forgotten on exit).") { raw, c throws(SettingValueError) in
             c.idempotency.store = try Self.store(raw)
         },
         Setting("IDEMPOTENCY_TTL", "duration", default: "forever",
@@ -162,14 +162,12 @@ extension WorkerConfiguration {
         return Secret(token)
     }
 
-    private static func store(_ raw: String) throws(SettingValueError) -> Idempotency.Store {
-        guard let colon = raw.firstIndex(of: ":") else { throw SettingValueError("expected sqlite:<path>") }
-        let scheme = raw[..<colon].lowercased()
-        var path = String(raw[raw.index(after: colon)...])
-        guard scheme == "sqlite" else { throw SettingValueError("unsupported store '\(scheme)'; expected sqlite:<path>") }
-        if path.hasPrefix("//") { path.removeFirst(2) }  // sqlite:///abs/path as well as sqlite:/abs/path
-        guard !path.isEmpty else { throw SettingValueError("expected sqlite:<path> with a path") }
-        return .sqlite(path: path)
+    private static func store(_ raw: String) throws(SettingValueError) -> StoreLocation {
+        do {
+            return try StoreLocation(parsing: raw)
+        } catch {
+            throw SettingValueError(error.problem)
+        }
     }
 
     private static func rate(_ raw: String) throws(SettingValueError) -> Double {

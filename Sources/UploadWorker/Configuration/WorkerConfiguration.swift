@@ -92,30 +92,23 @@ public struct WorkerConfiguration: Sendable, Equatable {
     }
 
     public struct Idempotency: Sendable, Equatable {
-        /// Default: `.sqlite(path: "upload-worker.sqlite")` (in the working directory).
-        public var store: Store = .sqlite(path: "upload-worker.sqlite")
+        /// Where the store lives (`IDEMPOTENCY_STORE`). Default: `StoreLocation.default`
+        /// (`sqlite:upload-worker.sqlite`, in the working directory).
+        public var store: StoreLocation = .default
         /// How long a successful upload is remembered; nil = forever. Default: nil.
         public var successTTL: Duration?
         /// How long a permanent failure is remembered (so a repeat fails without an API call);
         /// nil = not remembered. Default: nil.
         public var failureTTL: Duration?
 
-        public init(store: Store = .sqlite(path: "upload-worker.sqlite"), successTTL: Duration? = nil, failureTTL: Duration? = nil) {
+        public init(store: StoreLocation = .default, successTTL: Duration? = nil, failureTTL: Duration? = nil) {
             self.store = store
             self.successTTL = successTTL
             self.failureTTL = failureTTL
         }
 
-        /// Where the idempotency store lives: `IDEMPOTENCY_STORE=sqlite:<path>`.
-        public enum Store: Sendable, Equatable, CustomStringConvertible {
-            case sqlite(path: String)
-
-            public var description: String {
-                switch self {
-                case .sqlite(let path): return "sqlite:\(path)"
-                }
-            }
-        }
+        /// The idempotency module's `StoreLocation` is the one definition of `IDEMPOTENCY_STORE`.
+        public typealias Store = StoreLocation
     }
 
     /// How image IDs are chosen when a request carries none (issue 4, `IMAGE_ID_MODE`).

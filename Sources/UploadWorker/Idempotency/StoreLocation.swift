@@ -10,8 +10,8 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// The environment variable this setting is read from.
     public static let environmentVariable = "IDEMPOTENCY_STORE"
 
-    /// Default: `sqlite:./upload-worker-idempotency.sqlite`.
-    public static let `default` = StoreLocation.sqlite(path: "./upload-worker-idempotency.sqlite")
+    /// Default: `sqlite:upload-worker.sqlite` (in the working directory).
+    public static let `default` = StoreLocation.sqlite(path: "upload-worker.sqlite")
 
     /// Parses a setting such as `sqlite:/var/lib/upload-worker/idempotency.sqlite`.
     public init(parsing text: String) throws(StoreLocationError) {
@@ -27,6 +27,8 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
         let rest = String(trimmed[trimmed.index(after: colon)...])
         switch scheme {
         case "sqlite":
+            var rest = rest
+            if rest.hasPrefix("//") { rest.removeFirst(2) }  // sqlite:///abs/path as well as sqlite:/abs/path
             guard !rest.isEmpty else { throw StoreLocationError(value: text, problem: "the path after 'sqlite:' is empty") }
             guard !rest.contains("\0") else { throw StoreLocationError(value: text, problem: "the path contains a NUL character") }
             self = .sqlite(path: rest)

@@ -73,9 +73,7 @@ extension UploadWorkerService {
             store = injectedStore
         } else {
             do {
-                switch configuration.idempotency.store {
-                case .sqlite(let path): store = try await SQLiteIdempotencyStore(path: path)
-                }
+                store = try await configuration.idempotency.store.open()
             } catch {
                 throw UploadWorkerServiceError("cannot open the idempotency store \(configuration.idempotency.store): \(error)")
             }
