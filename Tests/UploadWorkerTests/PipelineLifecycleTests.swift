@@ -35,6 +35,29 @@ struct PipelineLifecycleTests {
         await h.stop()
     }
 
+    @Test("a second worker joining revokes the first one's partitions: in-flight records drain and commit first")
+    func revokeDrains() async throws {
+        let h = try await PipelineHarness(latency: .milliseconds(150))
+        var configuration = h.configuration()
+        configuration.maxInFlight = 4
+        let first = h.startWorker(configuration)
+        let urls = (0..<24).map { h.origin("revoke/\($0)-16x16.png") }
+        try await h.produceURLs(urls)
+        try await h.events(1)
+        #expect(first.service.progress.inFlight > 0)
+        let second = h.startWorker(configuration)
+        let events = try await h.events(urls.count)
+        // Give a duplicate (a record processed by both workers) the time to show up.
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await second.stop() == .graceful)
+        #expect(try await first.stop() == .graceful)
+        let all = h.eventsSoFar
+        #expect(Set(all.map { "\($0.sourcePartition ?? -1)/\($0.sourceOffset ?? -1)" }).count == urls.count)
+        #expect(all.count == urls.count, "a record was processed by both workers: \(events.count) events")
+        #expect(h.emulator.stats().totalUploads == urls.count)
+        await h.stop()
+    }
+
     @Test("unauthorized: the worker stops with exit code 3, publishes and commits nothing for it")
     func unauthorizedStops() async throws {
         let h = try await PipelineHarness(emulatorToken: "right")
