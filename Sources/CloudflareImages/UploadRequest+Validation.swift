@@ -19,25 +19,31 @@ extension UploadRequest {
     public func validationProblems() -> [String] {
         var problems: [String] = []
         if let problem = Self.urlProblem(url) { problems.append(problem) }
-        if let id {
-            problems.append(contentsOf: Self.customIDProblems(id))
-            if requireSignedURLs {
-                problems.append("a custom ID cannot be combined with requireSignedURLs=true")
-            }
-        }
-        if let metadata {
-            if let bytes = Self.serializedMetadata(metadata) {
-                if bytes.count > Limits.metadataBytes {
-                    problems.append("metadata is \(bytes.count) bytes serialized, more than the \(Limits.metadataBytes) allowed")
-                }
-            } else {
-                problems.append("metadata contains a number JSON cannot carry (NaN or infinity)")
-            }
-        }
-        if let creator, creator.unicodeScalars.count > Limits.creatorLength {
-            problems.append("creator is \(creator.unicodeScalars.count) characters, more than the \(Limits.creatorLength) allowed")
-        }
+        if let id { problems.append(contentsOf: Self.customIDProblems(id)) }
+        if let problem = Self.signedURLsProblem(customID: id, requireSignedURLs: requireSignedURLs) { problems.append(problem) }
+        if let metadata, let problem = Self.metadataProblem(metadata) { problems.append(problem) }
+        if let creator, let problem = Self.creatorProblem(creator) { problems.append(problem) }
         return problems
+    }
+
+    /// Nil when a custom ID and `requireSignedURLs` can go together (the API refuses both at once).
+    public static func signedURLsProblem(customID: String?, requireSignedURLs: Bool) -> String? {
+        customID != nil && requireSignedURLs ? "a custom ID cannot be combined with requireSignedURLs=true" : nil
+    }
+
+    /// Nil when the metadata fits in `Limits.metadataBytes` once serialized the way it is sent.
+    public static func metadataProblem(_ metadata: [String: JSONValue]) -> String? {
+        guard let bytes = serializedMetadata(metadata) else {
+            return "metadata contains a number JSON cannot carry (NaN or infinity)"
+        }
+        return bytes.count > Limits.metadataBytes
+            ? "metadata is \(bytes.count) bytes serialized, more than the \(Limits.metadataBytes) allowed" : nil
+    }
+
+    /// Nil when the creator fits in `Limits.creatorLength`.
+    public static func creatorProblem(_ creator: String) -> String? {
+        let count = creator.unicodeScalars.count
+        return count > Limits.creatorLength ? "creator is \(count) characters, more than the \(Limits.creatorLength) allowed" : nil
     }
 
     /// Nil when the URL is an absolute http/https URL with a host; otherwise why not. The message
@@ -60,7 +66,7 @@ extension UploadRequest {
 
     /// The documented custom ID rules: at most 1024 characters, not starting or ending with `/`,
     /// not a UUID.
-    static func customIDProblems(_ id: String) -> [String] {
+    public static func customIDProblems(_ id: String) -> [String] {
         var problems: [String] = []
         if id.isEmpty { problems.append("custom ID is empty") }
         if id.unicodeScalars.count > Limits.customIDLength {
@@ -73,7 +79,7 @@ extension UploadRequest {
 
     /// The canonical 8-4-4-4-12 hexadecimal form, any version or variant, any case (Cloudflare's
     /// own generated IDs are not always valid RFC 4122 UUIDs, so neither are the ones it refuses).
-    static func isUUID(_ text: String) -> Bool {
+    public static func isUUID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 36 else { return false }
         for (i, b) in bytes.enumerated() {
