@@ -77,6 +77,26 @@ struct PipelineFlowTests {
         await h.stop()
     }
 
+    @Test("a small partition buffer pauses and resumes the partition; every record still gets its event")
+    func pauseAndResume() async throws {
+        let h = try await PipelineHarness(partitions: 1, latency: .milliseconds(5))
+        var configuration = h.configuration()
+        configuration.partitionBuffer = 4
+        let worker = h.startWorker(configuration)
+        let urls = (0..<60).map { h.origin("pause/\($0 % 7)-8x8.png") }
+        // The first half pauses the partition (it is fetched in one go, far past the cap); the
+        // second half is only fetched if the partition was resumed once it drained.
+        try await h.produceURLs(Array(urls[..<30]))
+        _ = try await h.events(30)
+        try await h.produceURLs(Array(urls[30...]))
+        let events = try await h.events(urls.count)
+        #expect(try await worker.stop() == .graceful)
+        #expect(events.count == urls.count)
+        #expect(Set(events.compactMap(\.sourceOffset)) == Set((0..<Int64(urls.count)).map { $0 }))
+        #expect(h.emulator.stats().totalUploads == 7)
+        await h.stop()
+    }
+
     @Test("source-hash mode: a lost store still gives no second upload (5409, then the existing image)")
     func sourceHashClosesTheWindow() async throws {
         let h = try await PipelineHarness()
