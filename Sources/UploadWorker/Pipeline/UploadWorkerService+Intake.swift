@@ -27,32 +27,30 @@ extension UploadWorkerService {
     }
 
     private func take(_ batch: [KafkaRecord], _ pipeline: Pipeline, into records: inout DiscardingTaskGroup) {
-        var toPause: [KafkaTopicPartition] = []
         var taken: [(KafkaRecord, OffsetTicket<KafkaTopicPartition>)] = []
         taken.reserveCapacity(batch.count)
-        // Under the lifecycle lock, so that a revocation or shutdown that starts now sees every
-        // record taken before it (the drain then waits for them) and none after.
-        lifecycle.withLock { state in
-            guard state.isTaking else { return }
-            for record in batch {
-                let partition = record.topicPartition
-                guard state.mayTake(from: partition) else { continue }
-                do {
-                    let action = try tracker.take(partition, offset: record.offset)
-                    if action.pause { toPause.append(partition) }
-                    taken.append((record, action.ticket))
-                } catch {
-                    // A record of a partition revoked meanwhile: its next owner reads it again.
-                    logger.debug("record not taken", metadata: ["partition": .string("\(partition)"), "error": .string("\(error)")])
+        flowControl.withLock { _ in
+            var toPause: [KafkaTopicPartition] = []
+            // Under the lifecycle lock, so that a revocation or shutdown that starts now sees
+            // every record taken before it (the drain then waits for them) and none after.
+            lifecycle.withLock { state in
+                guard state.isTaking else { return }
+                for record in batch {
+                    let partition = record.topicPartition
+                    guard state.mayTake(from: partition) else { continue }
+                    do {
+                        let action = try tracker.take(partition, offset: record.offset)
+                        if action.pause { toPause.append(partition) }
+                        taken.append((record, action.ticket))
+                    } catch {
+                        // A record of a partition revoked meanwhile: its next owner reads it again.
+                        logger.debug("record not taken", metadata: ["partition": .string("\(partition)"), "error": .string("\(error)")])
+                    }
                 }
+                counters.inFlight.add(taken.count, ordering: .relaxed)
+                budget.take(taken.count)
             }
-            counters.inFlight.add(taken.count, ordering: .relaxed)
-            budget.take(taken.count)
-        }
-        guard !taken.isEmpty else { return }
-        counters.recordsTaken.add(taken.count, ordering: .relaxed)
-        metrics.recordsConsumed.increment(by: taken.count)
-        if !toPause.isEmpty {
+            guard !toPause.isEmpty else { return }
             do {
                 try pipeline.consumer.pause(toPause)
                 metrics.pausedPartitions.increment(by: Double(toPause.count))
@@ -61,6 +59,9 @@ extension UploadWorkerService {
                 logger.warning("pausing partitions failed", metadata: ["error": .string("\(error)")])
             }
         }
+        guard !taken.isEmpty else { return }
+        counters.recordsTaken.add(taken.count, ordering: .relaxed)
+        metrics.recordsConsumed.increment(by: taken.count)
         for (record, ticket) in taken {
             records.addTask { await self.handle(record, ticket, pipeline) }
         }
@@ -99,20 +100,23 @@ extension UploadWorkerService {
         }
         finished(outcome, record, duration: ContinuousClock.now - started)
         do {
-            let action = try tracker.finish(ticket)
+            let action = try flowControl.withLock { _ throws(OffsetTrackerError) -> FinishAction in
+                let action = try tracker.finish(ticket)
+                if action.resume {
+                    do {
+                        try pipeline.consumer.resume([ticket.partition])
+                        metrics.pausedPartitions.decrement()
+                    } catch {
+                        logger.warning("resuming a partition failed", metadata: ["partition": .string("\(ticket.partition)"), "error": .string("\(error)")])
+                    }
+                }
+                return action
+            }
             if let position = action.commitPosition {
                 do {
                     try pipeline.consumer.storeOffsets([ticket.partition: position])
                 } catch {
                     logger.debug("offset not stored", metadata: ["partition": .string("\(ticket.partition)"), "error": .string("\(error)")])
-                }
-            }
-            if action.resume {
-                do {
-                    try pipeline.consumer.resume([ticket.partition])
-                    metrics.pausedPartitions.decrement()
-                } catch {
-                    logger.warning("resuming a partition failed", metadata: ["partition": .string("\(ticket.partition)"), "error": .string("\(error)")])
                 }
             }
         } catch {

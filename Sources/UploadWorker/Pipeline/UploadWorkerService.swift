@@ -33,6 +33,9 @@ public final class UploadWorkerService: Sendable {
     let progressInterval: Duration
 
     let lifecycle = Mutex(ServiceLifecycle())
+    /// Orders the tracker's pause/resume decisions with the consumer's pause/resume calls, so that
+    /// a resume decided just before a pause call cannot leave a partition paused for good.
+    let flowControl = Mutex(())
     let tracker: OffsetTracker<KafkaTopicPartition>
     let counters = PipelineProgress()
     /// Records taken and unfinished across partitions: at most max(1024, 4 x MAX_IN_FLIGHT).
