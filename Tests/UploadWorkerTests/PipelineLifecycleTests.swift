@@ -14,7 +14,7 @@ struct PipelineLifecycleTests {
         let urls = (0..<30).map { h.origin("drain/\($0)-16x16.png") }
         try await h.produceURLs(urls)
         // Shut down while uploads are in flight.
-        try await h.events(1)
+        try await h.waitUntil("the first result") { worker.service.progress.results >= 1 }
         #expect(worker.service.progress.inFlight > 0)
         #expect(try await worker.stop() == .graceful)
         let p = worker.service.progress
@@ -37,13 +37,13 @@ struct PipelineLifecycleTests {
 
     @Test("a second worker joining revokes the first one's partitions: in-flight records drain and commit first")
     func revokeDrains() async throws {
-        let h = try await PipelineHarness(latency: .milliseconds(150))
+        let h = try await PipelineHarness(latency: .milliseconds(200))
         var configuration = h.configuration()
         configuration.maxInFlight = 4
         let first = h.startWorker(configuration)
-        let urls = (0..<24).map { h.origin("revoke/\($0)-16x16.png") }
+        let urls = (0..<32).map { h.origin("revoke/\($0)-16x16.png") }
         try await h.produceURLs(urls)
-        try await h.events(1)
+        try await h.waitUntil("the first result") { first.service.progress.results >= 1 }
         #expect(first.service.progress.inFlight > 0)
         let second = h.startWorker(configuration)
         let events = try await h.events(urls.count)

@@ -89,6 +89,15 @@ final class PipelineHarness: Sendable {
 
     var eventsSoFar: [PublishedEvent] { collector.events }
 
+    /// Polls `condition` until it holds; throws after `timeout`.
+    func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: @Sendable () -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw PipelineTestTimeout(description: "\(what) did not happen within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     func stop() async {
         collector.stop()
         await collector.close()
