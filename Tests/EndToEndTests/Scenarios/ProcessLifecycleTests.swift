@@ -1,0 +1,85 @@
+import Foundation
+import ImagesEmulator
+import Testing
+
+@Suite("End to end: crash, group membership, graceful shutdown")
+struct ProcessLifecycleTests {
+    /// SIGKILL mid-run, start again on the same store and group: every request ends with a terminal
+    /// event. With derived image IDs no URL is uploaded twice; Cloudflare's own IDs let the uploads
+    /// that were in flight at the kill happen twice, and the test reports how many.
+    @Test("SIGKILL mid-run, restart: every request has a terminal event", arguments: ["source-hash", "cloudflare"])
+    func crashAndRestart(mode: String) async throws {
+        try await withHarness("crash-\(mode)", knobs: ImagesEmulator.Knobs(latency: .milliseconds(150))) { h in
+            let environment = ["IMAGE_ID_MODE": mode, "MAX_IN_FLIGHT": "16"]
+            let first = try h.startWorker("w1", environment)
+            let specs = (0..<150).map { i in RequestSpec.upload(h.originURL("crash-\(i)-64x48.png"), requestID: "crash-\(mode)-\(i)") }
+            try await h.produce(specs)
+            try await h.waitForEvents(atLeast: 40)
+            let killed = await first.crash()
+            #expect(killed == .signal(SIGKILL))
+            let eventsAtKill = h.collector.events.count
+            let attemptsAtKill = h.emulator.stats().uploadAttempts.values.reduce(0, +)
+
+            try h.startWorker("w2", environment)
+            try await h.waitForTerminalEvents(timeout: .seconds(120))
+            var options = DeliveryChecker.Options()
+            options.allowDuplicateUploads = mode == "cloudflare"
+            let report = try await h.expectDelivery(options)
+            #expect(report.errors == 0, "\(report)")
+            print("[e2e crash \(mode)] killed after \(eventsAtKill) events and \(attemptsAtKill) upload calls; "
+                + "\(report.redelivered) requests got a second terminal event; second uploads caused by the crash: \(report.secondUploads) "
+                + "(\(report.duplicateUploads.count) URLs)")
+        }
+    }
+
+    @Test("two workers in one group, one leaves with SIGTERM mid-run: nothing is lost, nothing uploaded twice")
+    func workerLeavesGroup() async throws {
+        try await withHarness("leave", knobs: ImagesEmulator.Knobs(latency: .milliseconds(200))) { h in
+            // Separate stores: a record the leaving worker finished but did not commit would be
+            // uploaded again by the other one, and show as a duplicate.
+            let a = try h.startWorker("a", ["MAX_IN_FLIGHT": "4", "IDEMPOTENCY_STORE": "sqlite:\(h.directory.path)/a.sqlite"])
+            let b = try h.startWorker("b", ["MAX_IN_FLIGHT": "4", "IDEMPOTENCY_STORE": "sqlite:\(h.directory.path)/b.sqlite"])
+            let specs = (0..<160).map { i in RequestSpec.upload(h.originURL("leave-\(i)-64x64.png"), requestID: "leave-\(i)") }
+            try await h.produce(specs)
+            try await h.waitForEvents(atLeast: 30)
+            let exit = await b.stop(grace: .seconds(30))
+            #expect(exit == .status(0), "\(b.logTail())")
+            #expect(a.isRunning)
+            try await h.waitForTerminalEvents(timeout: .seconds(120))
+            let report = try await h.expectDelivery()
+            #expect(report.errors == 0, "\(report)")
+            print("[e2e leave] \(report); b emitted before leaving, then a took over its partitions")
+        }
+    }
+
+    @Test("SIGTERM: in-flight uploads drain, offsets are committed, exit 0; a restart re-emits nothing")
+    func gracefulShutdown() async throws {
+        try await withHarness("drain", knobs: ImagesEmulator.Knobs(latency: .milliseconds(800))) { h in
+            let first = try h.startWorker("w1", ["MAX_IN_FLIGHT": "8"])
+            let specs = (0..<40).map { i in RequestSpec.upload(h.originURL("drain-\(i)-64x64.png"), requestID: "drain-\(i)") }
+            let inputs = try await h.produce(specs)
+            try await h.waitForEvents(atLeast: 8)
+            let exit = await first.stop(grace: .seconds(30))
+            #expect(exit == .status(0), "\(first.logTail())")
+
+            // Every upload that reached the API before the exit was finished by w1 and published.
+            let started = Set(h.emulator.stats().uploadAttempts.keys)
+            let urlByRequest = Dictionary(uniqueKeysWithValues: inputs.map { ($0.expectedRequestID!, $0.url!) })
+            let drained = try await h.collector.wait("events for the \(started.count) uploads started before SIGTERM", timeout: .seconds(10)) { events in
+                let done = Set(events.compactMap { $0.requestID.flatMap { urlByRequest[$0] } })
+                return started.isSubset(of: done)
+            }
+            let beforeRestart = drained.count
+
+            let second = try h.startWorker("w2", ["MAX_IN_FLIGHT": "8"])
+            try await h.waitForTerminalEvents()
+            var options = DeliveryChecker.Options()
+            options.requireExactlyOne = true
+            let report = try await h.expectDelivery(options)
+            #expect(await second.stop(grace: .seconds(30)) == .status(0), "\(second.logTail())")
+            print("[e2e drain] w1 finished \(beforeRestart) requests (\(started.count) uploads started) before exiting; \(report)")
+
+            try await h.expectCommittedToEnd()
+        }
+    }
+}
