@@ -42,8 +42,9 @@ extension EndToEndHarness {
                 sourceLocation: sourceLocation)
         for (partition, record) in seen.sorted(by: { $0.key < $1.key }) where record.value != Data("marker".utf8) {
             markFailed()
-            Issue.record("partition \(partition): the committed offset is \(record.offset), but that request was finished: "
-                + String(decoding: (record.value ?? Data()).prefix(200), as: UTF8.self), sourceLocation: sourceLocation)
+            let payload = String(decoding: (record.value ?? Data()).prefix(200), as: UTF8.self)
+            Issue.record("partition \(partition): the committed offset is \(record.offset), but that request was finished: \(payload)",
+                         sourceLocation: sourceLocation)
         }
     }
 }
