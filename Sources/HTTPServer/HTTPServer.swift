@@ -33,7 +33,8 @@ public final class HTTPServer: Sendable {
     public init(configuration: HTTPServerConfiguration = .init(), logger: Logger = Logger(label: "http-server"), handler: @escaping Handler) {
         self.configuration = configuration
         self.logger = logger
-        self.core = HTTPServerCore(handler: handler, maxBodySize: configuration.maxBodySize)
+        self.core = HTTPServerCore(
+            handler: handler, maxBodySize: configuration.maxBodySize, maxDiscardedBodySize: configuration.maxDiscardedBodySize)
     }
 
     /// A server whose requests go through `router`.
@@ -88,9 +89,10 @@ public final class HTTPServer: Sendable {
         guard let running else { return }
         let abandoned = core.handlersRunning
         core.resumeAllForShutdown()
-        // Give the I/O thread a moment to send those 503s before every connection is closed.
+        // Give the I/O thread a moment to send the answers (those 503s, and any handler's answer
+        // that arrived just before) before every connection is closed.
         let deadline = ContinuousClock.now + .milliseconds(200)
-        while core.shutdownAnswersPending.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
+        while core.answersPending.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
             usleep(1000)
         }
         running.stop()
@@ -107,7 +109,7 @@ public final class HTTPServer: Sendable {
         guard let running else { return }
         running.quiesce()
         let deadline = ContinuousClock.now + (gracePeriod ?? configuration.shutdownGracePeriod)
-        while core.handlersRunning > 0, ContinuousClock.now < deadline {
+        while core.requestsInFlight > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -33,8 +33,8 @@ final class MHDRequestContext: @unchecked Sendable {
     var body: [UInt8] = []
     /// The body grew past the cap; the rest is read and thrown away, then 413 is answered.
     var bodyTooLarge = false
-    /// Resumed by the shutdown sweep with a 503; counted until that answer is sent.
-    let answeredByShutdown = Atomic<Bool>(false)
+    /// Resumed with an answer; counted in `answersPending` until libmicrohttpd is done with it.
+    let resumed = Atomic<Bool>(false)
     private let response = Mutex<HTTPResponse?>(nil)
 
     init(connection: MHDConnection, method: String, path: String) {
@@ -73,9 +73,11 @@ final class MHDRequestContext: @unchecked Sendable {
 final class HTTPServerCore: Sendable {
     let handler: HTTPServer.Handler
     let maxBodySize: Int
+    let maxDiscardedBodySize: Int
     private let state = Mutex(SuspendedConnections())
-    /// 503s queued by the shutdown sweep and not yet sent; `stop` waits (briefly) for them.
-    let shutdownAnswersPending = Atomic<Int>(0)
+    /// Connections resumed with an answer that is not sent yet; `stop` waits (briefly) for them,
+    /// so that an answer ready just before stopping is not cut off.
+    let answersPending = Atomic<Int>(0)
 
     private struct SuspendedConnections {
         /// Set by shutdown: no new suspension; new requests are answered 503 right away.
@@ -83,12 +85,16 @@ final class HTTPServerCore: Sendable {
         var byContext: [ObjectIdentifier: MHDRequestContext] = [:]
     }
 
-    init(handler: @escaping HTTPServer.Handler, maxBodySize: Int) {
+    init(handler: @escaping HTTPServer.Handler, maxBodySize: Int, maxDiscardedBodySize: Int) {
         self.handler = handler
         self.maxBodySize = maxBodySize
+        self.maxDiscardedBodySize = maxDiscardedBodySize
     }
 
     var handlersRunning: Int { state.withLock { $0.byContext.count } }
+
+    /// Handlers running plus answers not yet sent: zero when stopping would cut nothing off.
+    var requestsInFlight: Int { handlersRunning + answersPending.load(ordering: .relaxed) }
 
     /// Called on the I/O thread with the whole request read: suspends the connection and runs the
     /// handler as a task, which resumes the connection with its answer.
@@ -121,16 +127,22 @@ final class HTTPServerCore: Sendable {
             // Gone: the shutdown sweep already answered and resumed it.
             guard state.byContext.removeValue(forKey: ObjectIdentifier(context)) != nil else { return }
             context.setResponse(response)
+            markResumed(context)
             MHD_resume_connection(context.connection.pointer)
         }
     }
 
     /// Refuses new work and resumes every suspended connection with a 503, so that none is left
     /// suspended when the daemon stops (libmicrohttpd must not stop with suspended connections).
-    /// Called by the request-completed callback.
+    private func markResumed(_ context: MHDRequestContext) {
+        context.resumed.store(true, ordering: .relaxed)
+        answersPending.add(1, ordering: .relaxed)
+    }
+
+    /// Called by the request-completed callback (answer sent, connection dropped, or daemon stopped).
     func requestCompleted(_ context: MHDRequestContext) {
-        if context.answeredByShutdown.load(ordering: .relaxed) {
-            shutdownAnswersPending.subtract(1, ordering: .relaxed)
+        if context.resumed.load(ordering: .relaxed) {
+            answersPending.subtract(1, ordering: .relaxed)
         }
     }
 
@@ -139,8 +151,7 @@ final class HTTPServerCore: Sendable {
             state.stopping = true
             for context in state.byContext.values {
                 context.setResponse(.text(503, "server shutting down\n"))
-                context.answeredByShutdown.store(true, ordering: .relaxed)
-                shutdownAnswersPending.add(1, ordering: .relaxed)
+                markResumed(context)
                 MHD_resume_connection(context.connection.pointer)
             }
             state.byContext.removeAll()
