@@ -16,7 +16,8 @@ struct HTTPClientTests {
                 #expect(plain.header("x-method") == method)
                 #expect(String(decoding: plain.body, as: UTF8.self) == method)
             }
-            for method in ["PUT", "PATCH", "DELETE"] {
+            // URLSession on Linux refuses a GET with a body ("resource exceeds maximum size").
+            for method in (kind == .curl ? ["GET"] : []) + ["PUT", "PATCH", "DELETE"] {
                 let withBody = try await client.execute(HTTPClientRequest(method: method, url: base + "/method", body: Array(" data".utf8)))
                 #expect(String(decoding: withBody.body, as: UTF8.self) == method + " data")
             }
