@@ -4,7 +4,9 @@ import Foundation
 // modules (C callbacks must not be written here: main.swift code is main-actor isolated).
 
 let commands: [any Command.Type] = [
+    RunCommand.self,
     DevKafkaCommand.self,
+    EmulatorCommand.self,
     BenchCommand.self,
     HTTPEchoCommand.self,
 ]
