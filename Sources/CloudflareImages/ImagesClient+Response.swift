@@ -11,8 +11,6 @@ extension ImagesClient {
         let rateLimit = RateLimitStatus(headers: response.headers, now: now)
         let status = response.status
         let isSuccessStatus = (200..<300).contains(status)
-        let data = Data(response.body)
-        let decoder = JSONDecoder()
 
         func failure(_ errors: [APIMessage], _ message: String) -> ImagesAPIError {
             let kind = ImagesAPIError.Kind.classify(httpStatus: status, codes: errors.map(\.code))
@@ -23,50 +21,35 @@ extension ImagesClient {
                 retryAfter: retryAfter, rateLimit: rateLimit)
         }
 
-        if let envelope = try? decoder.decode(APIEnvelope<Image>.self, from: data) {
-            if isSuccessStatus, envelope.success, let image = envelope.result {
-                return ImagesResponse(result: image, httpStatus: status, rateLimit: rateLimit, messages: envelope.messages)
-            }
-            throw failure(envelope.errors, envelopeMessage(envelope.errors, status: status, success: envelope.success))
-        }
-        do {
-            let envelope = try decoder.decode(APIEnvelope<JSONValue>.self, from: data)
-            if isSuccessStatus, envelope.success {
-                // Unlikely, and unhappy: the upload may have happened. Retrying is still the only
-                // way forward; a custom ID makes the retry answer 5409 instead of uploading twice.
-                let detail = envelope.result == nil ? "result is null" : Self.decodingProblem(data)
-                throw failure([], "HTTP \(status) success without a readable image: \(detail)")
-            }
-            throw failure(envelope.errors, envelopeMessage(envelope.errors, status: status, success: envelope.success))
-        } catch let error as ImagesAPIError {
-            throw error
-        } catch {
+        guard case .object(let envelope)? = JSONValue.parse(response.body) else {
             // Not a JSON envelope at all.
             let text = snippet(response.body)
             let codes = cloudflareCodes(inText: String(decoding: response.body, as: UTF8.self))
             let message = text.isEmpty ? "HTTP \(status) with an empty body" : "HTTP \(status), not a JSON envelope: \(text)"
             throw failure(codes.map { APIMessage(code: $0, message: text) }, message)
         }
-    }
-
-    private static func envelopeMessage(_ errors: [APIMessage], status: Int, success: Bool) -> String {
-        if errors.isEmpty { return "HTTP \(status), success: \(success), no error given" }
-        return errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
-    }
-
-    private static func decodingProblem(_ data: Data) -> String {
-        do {
-            _ = try JSONDecoder().decode(APIEnvelope<Image>.self, from: data)
-            return ""
-        } catch let DecodingError.keyNotFound(key, _) {
-            return "missing \(key.stringValue)"
-        } catch let DecodingError.dataCorrupted(context) {
-            return context.debugDescription
-        } catch let DecodingError.typeMismatch(_, context) {
-            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        } catch {
-            return "\(error)"
+        let success: Bool
+        if case .bool(true)? = envelope["success"] { success = true } else { success = false }
+        let errors = APIMessage.list(envelope["errors"])
+        guard isSuccessStatus, success else {
+            throw failure(errors, envelopeMessage(errors, status: status, success: success, body: response.body))
         }
+        guard let result = envelope["result"], result != .null else {
+            throw failure(errors, "HTTP \(status) success without a result")
+        }
+        do {
+            let image = try Image(json: result)
+            return ImagesResponse(result: image, httpStatus: status, rateLimit: rateLimit, messages: APIMessage.list(envelope["messages"]))
+        } catch {
+            // Unlikely, and unhappy: the upload may have happened. Retrying is still the only
+            // way forward; a custom ID makes the retry answer 5409 instead of uploading twice.
+            throw failure(errors, "HTTP \(status) success without a readable image: \(error.description)")
+        }
+    }
+
+    private static func envelopeMessage(_ errors: [APIMessage], status: Int, success: Bool, body: [UInt8]) -> String {
+        if errors.isEmpty { return "HTTP \(status), success: \(success), no error given: \(snippet(body))" }
+        return errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
     }
 
     /// The codes in a plain-text error such as `ERROR 5455: Bad content`: the digits after
