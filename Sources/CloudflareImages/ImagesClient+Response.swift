@@ -13,7 +13,7 @@ extension ImagesClient {
         let isSuccessStatus = (200..<300).contains(status)
 
         func failure(_ errors: [APIMessage], _ message: String) -> ImagesAPIError {
-            let kind = ImagesAPIError.Kind.classify(httpStatus: status, codes: errors.map(\.code))
+            let kind = ImagesAPIError.Kind.classify(httpStatus: status, errors: errors)
             // A 429 without Retry-After still says when the window resets.
             let retryAfter = rateLimit?.retryAfter ?? (kind == .rateLimited ? rateLimit?.resetIn : nil)
             return ImagesAPIError(
