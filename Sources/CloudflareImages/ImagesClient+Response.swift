@@ -52,26 +52,31 @@ extension ImagesClient {
         return errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
     }
 
-    /// The codes in a plain-text error such as `ERROR 5455: Bad content`: the digits after
-    /// "error" (any case), optionally followed by `:` or `#`.
+    /// The codes in a plain-text error such as `ERROR 5455: Bad content`: the digits after the
+    /// word "error" (any case), optionally followed by `:` or `#`. Reads the first 64 KiB.
     static func cloudflareCodes(inText text: String) -> [Int] {
-        let scalars = Array(text.unicodeScalars)
-        let word = Array("error".unicodeScalars)
+        let bytes = Array(text.utf8.prefix(64 * 1024))
+        let word = Array("error".utf8)
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : b }
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x80 }
         var codes: [Int] = []
         var i = 0
-        while i + word.count <= scalars.count {
-            let matches = (0..<word.count).allSatisfy { String(scalars[i + $0]).lowercased() == String(word[$0]) }
+        while i + word.count <= bytes.count {
             // "error" must start a word, not end "someerror".
-            let startsWord = i == 0 || !scalars[i - 1].properties.isAlphabetic
-            guard matches, startsWord else { i += 1; continue }
+            guard (0..<word.count).allSatisfy({ lower(bytes[i + $0]) == word[$0] }), i == 0 || !isLetter(bytes[i - 1]) else {
+                i += 1
+                continue
+            }
             var j = i + word.count
-            while j < scalars.count, scalars[j] == " " || scalars[j] == ":" || scalars[j] == "#" { j += 1 }
-            var digits = ""
-            while j < scalars.count, ("0"..."9").contains(scalars[j]), digits.count < 6 {
-                digits.unicodeScalars.append(scalars[j])
+            while j < bytes.count, bytes[j] == 0x20 || bytes[j] == UInt8(ascii: ":") || bytes[j] == UInt8(ascii: "#") { j += 1 }
+            var code = 0
+            var digits = 0
+            while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39, digits < 6 {
+                code = code * 10 + Int(bytes[j] - 0x30)
+                digits += 1
                 j += 1
             }
-            if digits.count >= 3, let code = Int(digits), !codes.contains(code) { codes.append(code) }
+            if digits >= 3, !codes.contains(code) { codes.append(code) }
             i = max(j, i + 1)
         }
         return codes
