@@ -46,7 +46,7 @@ extension ImagesEmulator {
         }
         if let failure = check(bytes) { return failure.response }
 
-        let id = upload.customID ?? UUID().uuidString.lowercased()
+        let id = upload.customID ?? imageIDs.next()
         let hash = configuration.accountHash
         let image = StoredImage(
             id: id, filename: filename, uploaded: Date(), requireSignedURLs: upload.requireSignedURLs,

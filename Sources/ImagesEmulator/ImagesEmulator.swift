@@ -27,6 +27,7 @@ public final class ImagesEmulator: Sendable {
     let state: Mutex<State>
     let origin: BuiltInOrigin
     let faults: FaultInjector
+    let imageIDs = ImageIDGenerator()
     /// API requests that reached fault injection since start or reset: the n of `FaultInjector`.
     let faultCounter = Atomic<UInt64>(0)
     let httpClient: any HTTPClient
