@@ -49,47 +49,59 @@ struct SourceURL: Sendable, Equatable {
         return "Basic " + Base64.encode(Array(pair.utf8))
     }
 
-    /// Nil when the text is not an absolute http(s) URL with a host.
+    /// Nil when the text is not an absolute http(s) URL with a host. Works on UTF-8 bytes: this
+    /// runs once per upload.
     init?(_ raw: String) {
-        let text = raw.trimmingSpaces
-        guard let sep = text.range(of: "://") else { return nil }
-        let scheme = text[..<sep.lowerBound].lowercased()
+        let b = Array(raw.trimmingSpaces.utf8)
+        func text(_ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
+        func first(_ c: UInt8, in r: Range<Int>) -> Int? { b[r].firstIndex(of: c) }
+        // scheme://
+        guard let colon = first(UInt8(ascii: ":"), in: 0..<b.count), colon + 2 < b.count,
+              b[colon + 1] == UInt8(ascii: "/"), b[colon + 2] == UInt8(ascii: "/") else { return nil }
+        let scheme = text(0..<colon).lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         self.scheme = scheme
-        var rest = text[sep.upperBound...]
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
-        let tail = rest[authorityEnd...]
-        pathAndQuery = tail.isEmpty ? "/" : (tail.first == "?" ? "/" + tail : String(tail))
-        guard !pathAndQuery.contains(where: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }) else { return nil }
+        var end = b.count
+        if let hash = first(UInt8(ascii: "#"), in: colon + 3..<b.count) { end = hash }
+        let authorityStart = colon + 3
+        let authorityEnd = b[authorityStart..<end].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) ?? end
+        // Path and query as sent; no raw whitespace or control characters.
+        guard !b[authorityEnd..<end].contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return nil }
+        if authorityEnd == end {
+            pathAndQuery = "/"
+        } else if b[authorityEnd] == UInt8(ascii: "?") {
+            pathAndQuery = "/" + text(authorityEnd..<end)
+        } else {
+            pathAndQuery = text(authorityEnd..<end)
+        }
 
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            authority = authority[authority.index(after: at)...]
-            if let colon = userInfo.firstIndex(of: ":") {
-                user = PercentDecoding.decode(String(userInfo[..<colon])) ?? String(userInfo[..<colon])
-                let pw = String(userInfo[userInfo.index(after: colon)...])
-                password = PercentDecoding.decode(pw) ?? pw
+        var hostStart = authorityStart
+        if let at = b[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) {
+            if let c = first(UInt8(ascii: ":"), in: authorityStart..<at) {
+                user = PercentDecoding.decode(text(authorityStart..<c)) ?? text(authorityStart..<c)
+                password = PercentDecoding.decode(text((c + 1)..<at)) ?? text((c + 1)..<at)
             } else {
-                user = PercentDecoding.decode(String(userInfo)) ?? String(userInfo)
+                user = PercentDecoding.decode(text(authorityStart..<at)) ?? text(authorityStart..<at)
             }
+            hostStart = at + 1
         }
-        var hostPart = Substring(authority)
-        var portText: Substring?
-        if hostPart.first == "[" {
-            guard let close = hostPart.firstIndex(of: "]") else { return nil }
-            let after = hostPart[hostPart.index(after: close)...]
-            if after.first == ":" { portText = after.dropFirst() } else if !after.isEmpty { return nil }
-            hostPart = hostPart[...close]
-        } else if let colon = hostPart.lastIndex(of: ":") {
-            portText = hostPart[hostPart.index(after: colon)...]
-            hostPart = hostPart[..<colon]
+        var hostEnd = authorityEnd
+        var portRange: Range<Int>?
+        if hostStart < authorityEnd, b[hostStart] == UInt8(ascii: "[") {
+            guard let close = first(UInt8(ascii: "]"), in: hostStart..<authorityEnd) else { return nil }
+            if close + 1 < authorityEnd {
+                guard b[close + 1] == UInt8(ascii: ":") else { return nil }
+                portRange = (close + 2)..<authorityEnd
+            }
+            hostEnd = close + 1
+        } else if let c = b[hostStart..<authorityEnd].lastIndex(of: UInt8(ascii: ":")) {
+            portRange = (c + 1)..<authorityEnd
+            hostEnd = c
         }
-        guard !hostPart.isEmpty, !hostPart.contains(where: { $0 == " " || $0 == "/" }) else { return nil }
-        host = hostPart.lowercased()
-        if let portText, !portText.isEmpty {
-            guard let p = Int(portText), (1...65535).contains(p) else { return nil }
+        guard hostStart < hostEnd, !b[hostStart..<hostEnd].contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return nil }
+        host = text(hostStart..<hostEnd).lowercased()
+        if let portRange, !portRange.isEmpty {
+            guard let p = Int(text(portRange)), (1...65535).contains(p) else { return nil }
             port = (scheme == "http" && p == 80) || (scheme == "https" && p == 443) ? nil : p
         }
     }
