@@ -26,19 +26,23 @@ struct SourceURL: Sendable, Equatable {
 
     /// The path without the query.
     var path: String {
-        if let q = pathAndQuery.firstIndex(of: "?") { return String(pathAndQuery[..<q]) }
-        return pathAndQuery
+        guard let q = pathAndQuery.utf8.firstIndex(of: UInt8(ascii: "?")) else { return pathAndQuery }
+        return String(pathAndQuery[..<q])
     }
 
     var query: String? {
-        guard let q = pathAndQuery.firstIndex(of: "?") else { return nil }
-        return String(pathAndQuery[pathAndQuery.index(after: q)...])
+        guard let q = pathAndQuery.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return String(pathAndQuery[pathAndQuery.utf8.index(after: q)...])
     }
 
     /// The last path component, percent-decoded: Cloudflare's `filename`.
     var filename: String? {
-        let last = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init)
-        guard let last, !last.isEmpty else { return nil }
+        let p = Array(path.utf8)
+        var end = p.count
+        while end > 0, p[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        guard end > 0 else { return nil }
+        let start = (p[..<end].lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
+        let last = String(decoding: p[start..<end], as: UTF8.self)
         return PercentDecoding.decode(last) ?? last
     }
 
