@@ -3,7 +3,7 @@
 for side-by-side figures with `upload-worker bench kafka` (which starts the embedded Kafka and runs
 this script against it). Prints one JSON object on stdout.
 
-usage: bench_kafka.py --bootstrap HOST:PORT --topic TOPIC --records N [--size 200]
+usage: bench_kafka.py --bootstrap HOST:PORT --topic TOPIC --records N [--size 200] [--partitions 64]
 """
 import argparse
 import json
@@ -14,7 +14,7 @@ import confluent_kafka
 from confluent_kafka import Consumer, Producer
 
 
-def produce(bootstrap, topic, records, size):
+def produce(bootstrap, topic, records, size, partitions):
     producer = Producer({
         "bootstrap.servers": bootstrap,
         "enable.idempotence": True,
@@ -34,10 +34,12 @@ def produce(bootstrap, topic, records, size):
             failed += 1
 
     start = time.perf_counter()
-    for _ in range(records):
+    for i in range(records):
+        # Blocks of 1000 per partition, as the Swift bench does (even spread, large batches).
+        partition = (i // 1000) % partitions
         while True:
             try:
-                producer.produce(topic, value, on_delivery=on_delivery)
+                producer.produce(topic, value, partition=partition, on_delivery=on_delivery)
                 break
             except BufferError:
                 producer.poll(0.001)
@@ -78,10 +80,11 @@ def main():
     parser.add_argument("--topic", required=True)
     parser.add_argument("--records", type=int, required=True)
     parser.add_argument("--size", type=int, default=200)
+    parser.add_argument("--partitions", type=int, default=64)
     args = parser.parse_args()
     result = {
         "client": f"confluent-kafka {confluent_kafka.version()[0]} / librdkafka {confluent_kafka.libversion()[0]}",
-        "produce": produce(args.bootstrap, args.topic, args.records, args.size),
+        "produce": produce(args.bootstrap, args.topic, args.records, args.size, args.partitions),
         "consume": consume(args.bootstrap, args.topic, args.records),
     }
     json.dump(result, sys.stdout)

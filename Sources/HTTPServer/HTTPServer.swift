@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Dispatch
+import Logging
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +20,7 @@ public final class HTTPServer: Sendable {
     public typealias Handler = @Sendable (HTTPRequest) async -> HTTPResponse
 
     public let configuration: HTTPServerConfiguration
+    private let logger: Logger
     private let core: HTTPServerCore
     private let daemon = Mutex(DaemonState.idle)
 
@@ -28,14 +30,15 @@ public final class HTTPServer: Sendable {
         case stopped
     }
 
-    public init(configuration: HTTPServerConfiguration = .init(), handler: @escaping Handler) {
+    public init(configuration: HTTPServerConfiguration = .init(), logger: Logger = Logger(label: "http-server"), handler: @escaping Handler) {
         self.configuration = configuration
+        self.logger = logger
         self.core = HTTPServerCore(handler: handler, maxBodySize: configuration.maxBodySize)
     }
 
     /// A server whose requests go through `router`.
-    public convenience init(configuration: HTTPServerConfiguration = .init(), router: HTTPRouter) {
-        self.init(configuration: configuration, handler: { request in await router.handle(request) })
+    public convenience init(configuration: HTTPServerConfiguration = .init(), logger: Logger = Logger(label: "http-server"), router: HTTPRouter) {
+        self.init(configuration: configuration, logger: logger, handler: { request in await router.handle(request) })
     }
 
     deinit {
@@ -46,7 +49,9 @@ public final class HTTPServer: Sendable {
     public func start() throws(HTTPServerError) {
         try daemon.withLock { (state: inout DaemonState) throws(HTTPServerError) in
             guard case .idle = state else { throw HTTPServerError(.alreadyStarted, "start() called twice") }
-            state = .running(try MHDDaemon(configuration: configuration, core: core))
+            let started = try MHDDaemon(configuration: configuration, core: core)
+            state = .running(started)
+            logger.debug("HTTP server listening", metadata: ["host": "\(configuration.host)", "port": "\(started.port)"])
         }
     }
 
@@ -81,6 +86,7 @@ public final class HTTPServer: Sendable {
             return nil
         }
         guard let running else { return }
+        let abandoned = core.handlersRunning
         core.resumeAllForShutdown()
         // Give the I/O thread a moment to send those 503s before every connection is closed.
         let deadline = ContinuousClock.now + .milliseconds(200)
@@ -88,6 +94,7 @@ public final class HTTPServer: Sendable {
             usleep(1000)
         }
         running.stop()
+        logger.debug("HTTP server stopped", metadata: ["port": "\(running.port)", "abandoned_handlers": "\(abandoned)"])
     }
 
     /// Stops accepting connections, lets running handlers finish for up to `gracePeriod` (default:

@@ -22,7 +22,11 @@ public final class MockKafkaCluster: Sendable {
     public init(brokers: Int = 1, logger: Logger = Logger(label: "kafka.mock")) throws(KafkaError) {
         guard brokers >= 1 else { throw .invalidArgument("a mock cluster needs at least one broker, not \(brokers)") }
         let context = KafkaClientContext(logger: logger)
-        let host = try KafkaHandle(type: RD_KAFKA_PRODUCER, config: KafkaConfig(properties: ["client.id": "mock-cluster-host"]), context: context)
+        let host = try KafkaHandle(type: RD_KAFKA_PRODUCER, config: KafkaConfig(properties: [
+            "client.id": "mock-cluster-host",
+            // The host is no client: skip its notice about the missing bootstrap.servers.
+            "log_level": "4",
+        ]), context: context)
         guard let cluster = rd_kafka_mock_cluster_new(host.pointer, Int32(brokers)) else {
             throw KafkaError(code: .unknown, message: "cannot start the mock cluster", isRetriable: false)
         }

@@ -80,65 +80,86 @@ final class ProducerCore: KafkaClientContext, @unchecked Sendable {
     }
 
     /// Calls `rd_kafka_produceva` (the variadic `producev` cannot be called from Swift). Key, value
-    /// and headers are copied by librdkafka (`RD_KAFKA_MSG_F_COPY`).
+    /// and headers are copied by librdkafka (`RD_KAFKA_MSG_F_COPY`), so every pointer here only
+    /// needs to live for the duration of the call.
     private static func enqueue(_ record: KafkaProducerRecord, rk: OpaquePointer, opaque: UnsafeMutableRawPointer) -> KafkaError? {
-        // Header names and values live in temporary C memory for the duration of the call.
+        if !record.headers.isEmpty {
+            return enqueueWithHeaders(record, rk: rk, opaque: opaque)
+        }
+        return withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6) { fields in
+            enqueue(record, rk: rk, opaque: opaque, fields: fields, count: 0)
+        }
+    }
+
+    /// Header names and values go to temporary C memory, then the common path.
+    private static func enqueueWithHeaders(_ record: KafkaProducerRecord, rk: OpaquePointer, opaque: UnsafeMutableRawPointer) -> KafkaError? {
         var headerMemory: [UnsafeMutableRawPointer] = []
         defer { headerMemory.forEach { free($0) } }
-        var fields: [rd_kafka_vu_t] = []
-        fields.reserveCapacity(6 + record.headers.count)
+        return withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6 + record.headers.count) { fields in
+            for (i, header) in record.headers.enumerated() {
+                let name = strdup(header.name)!
+                headerMemory.append(UnsafeMutableRawPointer(name))
+                var field = rd_kafka_vu_t()
+                field.vtype = RD_KAFKA_VTYPE_HEADER
+                field.u.header.name = UnsafePointer(name)
+                if let value = header.value {
+                    let memory = malloc(max(value.count, 1))!
+                    headerMemory.append(memory)
+                    value.copyBytes(to: memory.assumingMemoryBound(to: UInt8.self), count: value.count)
+                    field.u.header.val = UnsafeRawPointer(memory)
+                    field.u.header.size = value.count
+                } else {
+                    field.u.header.val = nil
+                    field.u.header.size = 0
+                }
+                fields.initializeElement(at: i, to: field)
+            }
+            return enqueue(record, rk: rk, opaque: opaque, fields: fields, count: record.headers.count)
+        }
+    }
 
+    /// Adds topic, key, value, partition, flags and opaque after `count` fields already set.
+    private static func enqueue(
+        _ record: KafkaProducerRecord, rk: OpaquePointer, opaque: UnsafeMutableRawPointer,
+        fields: UnsafeMutableBufferPointer<rd_kafka_vu_t>, count: Int
+    ) -> KafkaError? {
+        var n = count
+        func append(_ field: rd_kafka_vu_t) {
+            fields.initializeElement(at: n, to: field)
+            n += 1
+        }
         var flags = rd_kafka_vu_t()
         flags.vtype = RD_KAFKA_VTYPE_MSGFLAGS
         flags.u.i = RD_KAFKA_MSG_F_COPY
-        fields.append(flags)
+        append(flags)
         var opaqueField = rd_kafka_vu_t()
         opaqueField.vtype = RD_KAFKA_VTYPE_OPAQUE
         opaqueField.u.ptr = opaque
-        fields.append(opaqueField)
+        append(opaqueField)
         if let partition = record.partition {
             var field = rd_kafka_vu_t()
             field.vtype = RD_KAFKA_VTYPE_PARTITION
             field.u.i32 = partition
-            fields.append(field)
+            append(field)
         }
-        for header in record.headers {
-            let name = strdup(header.name)!
-            headerMemory.append(UnsafeMutableRawPointer(name))
-            var field = rd_kafka_vu_t()
-            field.vtype = RD_KAFKA_VTYPE_HEADER
-            field.u.header.name = UnsafePointer(name)
-            if let value = header.value {
-                let memory = malloc(max(value.count, 1))!
-                headerMemory.append(memory)
-                value.copyBytes(to: memory.assumingMemoryBound(to: UInt8.self), count: value.count)
-                field.u.header.val = UnsafeRawPointer(memory)
-                field.u.header.size = value.count
-            } else {
-                field.u.header.val = nil
-                field.u.header.size = 0
-            }
-            fields.append(field)
-        }
-
         let error: OpaquePointer? = record.topic.withCString { topic in
             var topicField = rd_kafka_vu_t()
             topicField.vtype = RD_KAFKA_VTYPE_TOPIC
             topicField.u.cstr = topic
-            fields.append(topicField)
+            append(topicField)
             return withBytes(record.key) { key in
                 withBytes(record.value) { value in
                     var keyField = rd_kafka_vu_t()
                     keyField.vtype = RD_KAFKA_VTYPE_KEY
                     keyField.u.mem.ptr = UnsafeMutableRawPointer(mutating: key?.baseAddress)
                     keyField.u.mem.size = key?.count ?? 0
-                    fields.append(keyField)
+                    append(keyField)
                     var valueField = rd_kafka_vu_t()
                     valueField.vtype = RD_KAFKA_VTYPE_VALUE
                     valueField.u.mem.ptr = UnsafeMutableRawPointer(mutating: value?.baseAddress)
                     valueField.u.mem.size = value?.count ?? 0
-                    fields.append(valueField)
-                    return fields.withUnsafeBufferPointer { rd_kafka_produceva(rk, $0.baseAddress, $0.count) }
+                    append(valueField)
+                    return rd_kafka_produceva(rk, UnsafePointer(fields.baseAddress), n)
                 }
             }
         }

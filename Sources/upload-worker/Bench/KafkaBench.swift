@@ -19,6 +19,7 @@ enum KafkaBench {
         let batchTopic = "bench-swift-batch", singleTopic = "bench-swift-single", pythonTopic = "bench-python"
         for topic in [batchTopic, singleTopic, pythonTopic] { try cluster.createTopic(topic, partitions: partitions) }
         print("kafka bench: \(records) records of \(size) bytes per phase, \(partitions) partitions, embedded Kafka (1 broker), Swift over librdkafka 2.0.2")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage()) at start (other work on the machine lowers every figure)")
         flushStdout()
 
         let value = Data(repeating: UInt8(ascii: "x"), count: size)
@@ -27,9 +28,11 @@ enum KafkaBench {
         config["queue.buffering.max.messages"] = "1000000"
         let producer = try KafkaProducer(config: config, logger: logger)
 
-        let batchRate = try await produceInBatches(producer, topic: batchTopic, value: value, records: records)
+        // Blocks of 1000 records per partition: even spread (the mock keeps only 5 MiB per
+        // partition) and large batches (the mock answers a fetch with one batch per partition).
+        let batchRate = try await produceInBatches(producer, topic: batchTopic, value: value, records: records, partitions: partitions)
         report("swift  produce, acked, send([record]) 1000 per call, 100 calls in flight", batchRate)
-        let singleRate = try await produceOneByOne(producer, topic: singleTopic, value: value, records: records)
+        let singleRate = try await produceOneByOne(producer, topic: singleTopic, value: value, records: records, partitions: partitions)
         report("swift  produce, acked, send(record), 5000 in flight", singleRate)
         await producer.close()
 
@@ -39,7 +42,7 @@ enum KafkaBench {
         report("swift  consume, batches", batchesRate)
 
         if !options.flag("no-python") {
-            await runPython(bootstrap: cluster.bootstrapServers, topic: pythonTopic, records: records, size: size)
+            await runPython(bootstrap: cluster.bootstrapServers, topic: pythonTopic, records: records, size: size, partitions: partitions)
         }
         await cluster.shutdown()
     }
@@ -66,7 +69,7 @@ enum KafkaBench {
         return String(out.reversed()).leftPadded(to: 10)
     }
 
-    static func produceInBatches(_ producer: KafkaProducer, topic: String, value: Data, records: Int) async throws -> Rate {
+    static func produceInBatches(_ producer: KafkaProducer, topic: String, value: Data, records: Int, partitions: Int) async throws -> Rate {
         let chunk = 1000, window = 100
         let start = ContinuousClock.now
         let failures = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -76,7 +79,8 @@ enum KafkaBench {
                     failures += try await group.next() ?? 0
                     inFlight -= 1
                 }
-                let batch = (first..<min(first + chunk, records)).map { _ in KafkaProducerRecord(topic: topic, value: value) }
+                let partition = Int32((first / chunk) % partitions)
+                let batch = (first..<min(first + chunk, records)).map { _ in KafkaProducerRecord(topic: topic, partition: partition, value: value) }
                 group.addTask {
                     await producer.send(batch).reduce(0) { n, result in if case .failure = result { n + 1 } else { n } }
                 }
@@ -89,15 +93,16 @@ enum KafkaBench {
         return Rate(count: records, seconds: (ContinuousClock.now - start).seconds)
     }
 
-    static func produceOneByOne(_ producer: KafkaProducer, topic: String, value: Data, records: Int) async throws -> Rate {
+    static func produceOneByOne(_ producer: KafkaProducer, topic: String, value: Data, records: Int, partitions: Int) async throws -> Rate {
         let senders = 5000
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for sender in 0..<senders {
                 group.addTask {
                     var i = sender
+                    let partition = Int32(sender % partitions)
                     while i < records {
-                        _ = try await producer.send(topic: topic, value: value)
+                        _ = try await producer.send(topic: topic, value: value, partition: partition)
                         i += senders
                     }
                 }
@@ -114,6 +119,11 @@ enum KafkaBench {
         config.sessionTimeout = .seconds(6)
         config.fetchWaitMax = .milliseconds(50)
         let consumer = try KafkaConsumer(config: config, topics: [topic], logger: logger)
+        // Stops early (and says so) if records stop coming, rather than waiting forever.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(120))
+            await consumer.close()
+        }
         var count = 0
         var start: ContinuousClock.Instant?
         if batches {
@@ -130,13 +140,15 @@ enum KafkaBench {
             }
         }
         let seconds = (ContinuousClock.now - (start ?? .now)).seconds
+        watchdog.cancel()
         await consumer.close()
+        if count < records { print("(consumer stopped after \(count) of \(records) records)") }
         return Rate(count: count, seconds: seconds)
     }
 
     /// Runs scripts/bench_kafka.py (confluent-kafka) against the same cluster, if Python and the
     /// package are there; says so when they are not.
-    static func runPython(bootstrap: String, topic: String, records: Int, size: Int) async {
+    static func runPython(bootstrap: String, topic: String, records: Int, size: Int, partitions: Int) async {
         let python = ProcessInfo.processInfo.environment["UPLOAD_WORKER_PYTHON"] ?? "python3"
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../../scripts/bench_kafka.py").standardizedFileURL.path
@@ -146,7 +158,7 @@ enum KafkaBench {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script, "--bootstrap", bootstrap, "--topic", topic, "--records", String(records), "--size", String(size)]
+        process.arguments = [python, script, "--bootstrap", bootstrap, "--topic", topic, "--records", String(records), "--size", String(size), "--partitions", String(partitions)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -179,6 +191,11 @@ enum KafkaBench {
         report("python consume, consume(num_messages=1000)",
                Rate(count: consume["records"] as? Int ?? records, seconds: consumedSeconds > 0 ? consumedSeconds : 1))
     }
+}
+
+/// The 1-minute load average, as /proc/loadavg reports it.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "unknown"
 }
 
 struct BenchFailure: Error, CustomStringConvertible {
