@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import UploadWorker
+
+/// `upload-worker run`: the worker. Its options are generated from the settings table
+/// (`WorkerConfiguration.settings`), so `--help`, the environment and docs/configuration.md agree.
+enum RunCommand: Command {
+    static let name = "run"
+    static let abstract = "Consume upload requests, upload the images by URL, publish results and errors."
+
+    static var options: [Option] {
+        WorkerConfiguration.settings.compactMap { setting in
+            setting.flag.map { .value($0, setting.valueName, default: setting.defaultValue, help: WorkerConfiguration.help(for: setting)) }
+        } + [.hiddenFlag("markdown", help: "Print the settings as the Markdown table of docs/configuration.md.")]
+    }
+
+    static var discussion: String { WorkerConfiguration.helpDiscussion }
+
+    static func run(_ options: ParsedOptions) async throws -> Int32 {
+        if options.flag("markdown") {
+            print(WorkerConfiguration.markdownTable, terminator: "")
+            return 0
+        }
+        // Configuration first: a bad setting is one line and exit code 2, before connecting anywhere.
+        let configuration: WorkerConfiguration
+        do {
+            configuration = try WorkerConfiguration.fromEnvironment(flags: options.values)
+        } catch {
+            FileHandle.standardError.write(Data("upload-worker run: \(error)\n".utf8))
+            return 2
+        }
+        LoggingSystem.bootstrap(StreamLogHandler(format: configuration.logFormat), level: configuration.logLevel)
+        let logger = Logger(label: "upload-worker")
+        logger.info("configuration loaded", metadata: configuration.logMetadata)
+
+        // ---- PIPELINE START (call site) ----------------------------------------------------------
+        // The pipeline (consumer, dedupe, pacer, Images client, publisher, offset tracker, health
+        // server) is started here with `configuration` and runs until `ShutdownSignal.wait()`,
+        // then drains within `configuration.shutdownTimeout` and returns 0.
+        // Until it is wired, refuse to run instead of pretending to work.
+        logger.critical("the pipeline is not wired into `upload-worker run` yet; exiting")
+        FileHandle.standardError.write(Data("upload-worker run: not yet wired: the pipeline does not exist yet (the configuration is valid)\n".utf8))
+        return 1
+        // ---- PIPELINE START END ------------------------------------------------------------------
+    }
+}
