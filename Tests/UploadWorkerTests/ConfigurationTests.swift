@@ -165,6 +165,20 @@ struct ConfigurationTests {
         #expect(try Self.load(env).warnings.count == 3)
     }
 
+    @Test func storeLocations() throws {
+        for (raw, expected) in [("sqlite:///var/lib/w.db", WorkerConfiguration.Idempotency.Store.sqlite(path: "/var/lib/w.db")),
+                                ("SQLITE:rel/w.db", .sqlite(path: "rel/w.db")), ("memory", .memory)] {
+            var env = Self.base
+            env["IDEMPOTENCY_STORE"] = raw
+            #expect(try Self.load(env).idempotency.store == expected)
+        }
+        for raw in ["sqlite:", "w.db", "postgres://db/x"] {
+            var env = Self.base
+            env["IDEMPOTENCY_STORE"] = raw
+            #expect(Self.loadError(env)?.variable == "IDEMPOTENCY_STORE")
+        }
+    }
+
     @Test func pacingCanBeTurnedOff() throws {
         for raw in ["0", "off", "OFF"] {
             var env = Self.base
