@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka", "Logging"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPServer", "HTTPClient"]),
         .testTarget(name: "CloudflareImagesTests", dependencies: ["CloudflareImages", "HTTPServer", "ImagesEmulator"]),
-        .testTarget(name: "ImagesEmulatorTests", dependencies: ["ImagesEmulator", "CloudflareImages", "HTTPServer"]),
+        .testTarget(name: "ImagesEmulatorTests", dependencies: ["ImagesEmulator", "CloudflareImages", "HTTPServer"], exclude: ["Fixtures"]),
         .testTarget(name: "UploadWorkerTests", dependencies: ["UploadWorker", "Kafka", "ImagesEmulator", "CloudflareImages"]),
     ],
     swiftLanguageModes: [.v6]

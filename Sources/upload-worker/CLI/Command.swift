@@ -33,12 +33,15 @@ protocol Command {
     static var options: [Option] { get }
     /// Names of positional arguments, in order, for `--help` (e.g. `bench kafka`). Default: none.
     static var positionals: [(name: String, help: String)] { get }
+    /// Left out of `upload-worker --help` (internal helpers such as benchmark servers). Default: false.
+    static var isHidden: Bool { get }
     static func run(_ options: ParsedOptions) async throws -> Int32
 }
 
 extension Command {
     static var discussion: String { "" }
     static var positionals: [(name: String, help: String)] { [] }
+    static var isHidden: Bool { false }
 
     static var help: String {
         var s = "OVERVIEW: \(abstract)\n\nUSAGE: upload-worker \(name)"

@@ -1,1 +1,0 @@
-// The Kafka module; see docs/ARCHITECTURE.md.
