@@ -60,6 +60,7 @@ extension UploadWorkerService {
             do {
                 switch configuration.idempotency.store {
                 case .sqlite(let path): store = try await SQLiteIdempotencyStore(path: path)
+                case .memory: store = InMemoryIdempotencyStore()
                 }
             } catch {
                 throw UploadWorkerServiceError("cannot open the idempotency store \(configuration.idempotency.store): \(error)")
