@@ -83,7 +83,7 @@ def main():
     parser.add_argument("--partitions", type=int, default=64)
     args = parser.parse_args()
     result = {
-        "client": f"confluent-kafka {confluent_kafka.version()[0]} / librdkafka {confluent_kafka.libversion()[0]}",
+        "client": f"confluent-kafka {confluent_kafka.__version__} / librdkafka {confluent_kafka.libversion()[0]}",
         "produce": produce(args.bootstrap, args.topic, args.records, args.size, args.partitions),
         "consume": consume(args.bootstrap, args.topic, args.records),
     }

@@ -45,7 +45,7 @@ final class ConsumerCore: KafkaClientContext, @unchecked Sendable {
     // MARK: Poll thread
 
     func startPollThread(handle: KafkaHandle) {
-        let thread = Thread { [self] in
+        PollThread.start("kafka-consumer") { [self] in
             runPollLoop(handle.pointer)
             shutDown(handle.pointer)
             let waiters = state.withLock { state in
@@ -57,8 +57,6 @@ final class ConsumerCore: KafkaClientContext, @unchecked Sendable {
             // The handle (rd_kafka_destroy) goes with the last reference: this closure's or the
             // KafkaConsumer's.
         }
-        thread.name = "kafka-consumer-poll"
-        thread.start()
     }
 
     private func runPollLoop(_ rk: OpaquePointer) {

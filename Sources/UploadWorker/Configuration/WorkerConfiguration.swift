@@ -106,13 +106,16 @@ public struct WorkerConfiguration: Sendable, Equatable {
             self.failureTTL = failureTTL
         }
 
-        /// Where the idempotency store lives: `IDEMPOTENCY_STORE=sqlite:<path>`.
+        /// Where the idempotency store lives: `IDEMPOTENCY_STORE=sqlite:<path>`, or `memory`
+        /// (forgotten on exit; for tests and demos).
         public enum Store: Sendable, Equatable, CustomStringConvertible {
             case sqlite(path: String)
+            case memory
 
             public var description: String {
                 switch self {
                 case .sqlite(let path): return "sqlite:\(path)"
+                case .memory: return "memory"
                 }
             }
         }
