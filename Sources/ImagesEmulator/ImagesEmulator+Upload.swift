@@ -16,8 +16,8 @@ extension ImagesEmulator {
         } catch {
             return APIFailure.badRequest("malformed multipart body: \(error.description)").response
         }
-        let upload: UploadRequest
-        switch UploadRequest.parse(form) {
+        let upload: UploadForm
+        switch UploadForm.parse(form) {
         case .success(let u): upload = u
         case .failure(let f): return f.response
         }
