@@ -31,6 +31,8 @@ struct DeliveryChecker: Sendable {
         var errors = 0
         /// Inputs with more than one terminal event (re-deliveries).
         var redelivered = 0
+        /// A few re-delivered inputs with their events, to tell a re-processing from a re-read.
+        var redeliveryExamples: [String] = []
         /// Normalized URL -> uploads, for URLs uploaded more than once.
         var duplicateUploads: [String: Int] = [:]
         /// Uploads beyond the first, summed over URLs.
@@ -41,6 +43,9 @@ struct DeliveryChecker: Sendable {
         var description: String {
             var text = "\(inputs) inputs, \(results) result and \(errors) error events, \(redelivered) inputs re-delivered, "
                 + "\(secondUploads) second uploads"
+            if !redeliveryExamples.isEmpty {
+                text += "\nre-delivered, e.g.:\n  " + redeliveryExamples.joined(separator: "\n  ")
+            }
             if !problems.isEmpty {
                 let shown = problems.prefix(30)
                 text += "\n\(problems.count) problems:\n  - " + shown.joined(separator: "\n  - ")
@@ -87,6 +92,11 @@ struct DeliveryChecker: Sendable {
             }
             if found.count > 1 {
                 report.redelivered += 1
+                if report.redeliveryExamples.count < 3 {
+                    report.redeliveryExamples.append("\(input.coordinate): " + found.map {
+                        "\($0.kind) at \($0.coordinate) deduplicated=\($0.deduplicated.map(String.init) ?? "-") attempts=\($0.attempts ?? -1)"
+                    }.joined(separator: "; "))
+                }
                 if options.requireExactlyOne {
                     report.problems.append("\(found.count) terminal events for \(input.coordinate), expected exactly one: "
                         + found.map { "\($0.kind) at \($0.coordinate)" }.joined(separator: ", "))

@@ -217,7 +217,10 @@ final class EndToEndHarness: Sendable {
         await producer.close()
         await emulator.stop()
         await cluster.shutdown()
-        if !failed { try? FileManager.default.removeItem(at: directory) }
+        // E2E_KEEP=1 keeps every run's logs and store.
+        if !failed, ProcessInfo.processInfo.environment["E2E_KEEP"] == nil {
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 }
 
