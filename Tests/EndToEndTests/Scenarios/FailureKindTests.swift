@@ -15,10 +15,8 @@ struct FailureKindTests {
                 .upload(h.originURL("missing.png"), requestID: "f-404", expected: rejected),
                 .upload(h.originURL("not-an-image.html"), requestID: "f-html", expected: rejected),
                 .upload(h.originURL("large.png"), requestID: "f-large", expected: rejected),
-                // 12,001 px wide: the API answers 5400 (bad request), which the classification table
-                // (CloudflareImages, ImagesAPIError+Classification) calls invalid_request.
-                .upload(h.originURL("too-wide.png"), requestID: "f-wide",
-                        expected: .error(kind: "invalid_request", retryable: false)),
+                // 12,001 px wide: over the 12,000 px limit -> 5443, the source is unusable.
+                .upload(h.originURL("too-wide.png"), requestID: "f-wide", expected: rejected),
                 // Refused by the worker before any API call.
                 .raw(#"{"url": "\#(h.originURL("x.png"))", "requestId": "#, key: "f-json", expected: invalid("not_json")),
                 .raw(#"{"requestId": "f-nourl", "creator": "me"}"#, key: "f-nourl", expected: invalid("missing_field")),
