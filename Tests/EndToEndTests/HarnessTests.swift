@@ -12,14 +12,24 @@ struct HarnessTests {
 
     @Test("a worker with a bad setting exits 2 with one line naming it; waiting on it gives up at once with why")
     func badConfigurationFailsFast() async throws {
-        let harness = try await EndToEndHarness(name: "badconfig")
-        let worker = try harness.startWorker("w1", ["MAX_IN_FLIGHT": "0"])
-        let exit = await worker.waitForExit(timeout: .seconds(30))
-        #expect(exit == .status(2), "\(worker.logTail())")
-        #expect(worker.stderr.contains("MAX_IN_FLIGHT"), "\(worker.logTail())")
-        try await harness.produce([.upload(harness.originURL("a.png"), requestID: "r1")])
-        let error = await #expect(throws: HarnessError.self) { try await harness.waitForTerminalEvents(timeout: .seconds(60)) }
-        #expect(error?.description.contains("every worker has exited") == true, "\(String(describing: error))")
-        await harness.shutdown()
+        try await withHarness("badconfig") { h in
+            let worker = try h.startWorker("w1", ["MAX_IN_FLIGHT": "0"])
+            let exit = await worker.waitForExit(timeout: .seconds(30))
+            #expect(exit == .status(2), "\(worker.logTail())")
+            #expect(worker.stderr.contains("MAX_IN_FLIGHT"), "\(worker.logTail())")
+            try await h.produce([.upload(h.originURL("a.png"), requestID: "r1")])
+            let error = await #expect(throws: HarnessError.self) { try await h.waitForTerminalEvents(timeout: .seconds(60)) }
+            #expect(error?.description.contains("every worker has exited") == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test("the committed-offsets check fails when the group committed nothing")
+    func committedCheckCanFail() async throws {
+        try await withHarness("uncommitted") { h in
+            try await h.produce([.upload(h.originURL("a.png"), requestID: "r1")])
+            await withKnownIssue("no worker ran: the request comes before the marker") {
+                try await h.expectCommittedToEnd()
+            }
+        }
     }
 }
