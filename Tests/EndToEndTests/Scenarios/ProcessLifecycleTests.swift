@@ -28,7 +28,7 @@ struct ProcessLifecycleTests {
             #expect(report.errors == 0, "\(report)")
             print("[e2e crash \(mode)] killed after \(eventsAtKill) events and \(attemptsAtKill) upload calls; "
                 + "\(report.redelivered) requests got a second terminal event; second uploads caused by the crash: \(report.secondUploads) "
-                + "(\(report.duplicateUploads.count) URLs)")
+                + "(\(report.duplicateUploads.count) URLs); 409 answers (derived ID already uploaded): \(h.emulator.stats().responses["409"] ?? 0)")
         }
     }
 

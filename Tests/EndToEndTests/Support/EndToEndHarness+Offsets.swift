@@ -10,7 +10,7 @@ extension EndToEndHarness {
     func expectCommittedToEnd(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         var config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
         config.groupID = group
-        config.sessionTimeout = .seconds(6)
+        config.sessionTimeout = .milliseconds(EndToEndHarness.sessionTimeoutMilliseconds)
         config.heartbeatInterval = .milliseconds(500)
         config.fetchWaitMax = .milliseconds(50)
         config.autoOffsetReset = .earliest

@@ -14,6 +14,9 @@ import Testing
 /// Use it through `withHarness`, which stops every worker and component in every path.
 final class EndToEndHarness: Sendable {
     static let partitions = 8
+    /// The mock waits session.timeout.ms - 1 s per rebalance (and as long for a killed member):
+    /// short keeps the suite quick; heartbeats every 500 ms keep members alive on a busy machine.
+    static let sessionTimeoutMilliseconds = 3000
     static let accountID = "e2e-account"
 
     let name: String
@@ -85,8 +88,7 @@ final class EndToEndHarness: Sendable {
             "TMPDIR": directory.path,
             "KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers,
             "KAFKA_GROUP_ID": group,
-            // The mock waits session.timeout.ms - 1 s per rebalance.
-            "KAFKA_SESSION_TIMEOUT_MS": "6000",
+            "KAFKA_SESSION_TIMEOUT_MS": String(Self.sessionTimeoutMilliseconds),
             "KAFKA_HEARTBEAT_INTERVAL_MS": "500",
             // An empty fetch waits this long on the mock, new data or not.
             "KAFKA_FETCH_WAIT_MAX_MS": "50",

@@ -17,7 +17,7 @@ final class EventCollector: Sendable {
     init(bootstrapServers: String, resultTopic: String, errorTopic: String, group: String, logger: Logger) throws {
         var config = KafkaConfig(bootstrapServers: bootstrapServers)
         config.groupID = group
-        config.sessionTimeout = .seconds(6)
+        config.sessionTimeout = .milliseconds(EndToEndHarness.sessionTimeoutMilliseconds)
         config.heartbeatInterval = .milliseconds(500)
         config.fetchWaitMax = .milliseconds(50)
         config.autoOffsetReset = .earliest
