@@ -14,7 +14,7 @@ struct ProcessLifecycleTests {
             let first = try h.startWorker("w1", environment)
             let specs = (0..<150).map { i in RequestSpec.upload(h.originURL("crash-\(i)-64x48.png"), requestID: "crash-\(mode)-\(i)") }
             try await h.produce(specs)
-            try await h.waitForEvents(atLeast: 40)
+            try await h.waitForUploads(atLeast: 40)
             let killed = await first.crash()
             #expect(killed == .signal(SIGKILL))
             let eventsAtKill = h.collector.events.count
@@ -41,7 +41,7 @@ struct ProcessLifecycleTests {
             let a = try h.startWorker("a", ["MAX_IN_FLIGHT": "4"])
             let b = try h.startWorker("b", ["MAX_IN_FLIGHT": "4"])
             try await h.produce((0..<120).map { i in RequestSpec.upload(h.originURL("leave-\(i)-64x64.png"), requestID: "leave-\(i)") })
-            try await h.waitForEvents(atLeast: 30)
+            try await h.waitForUploads(atLeast: 30)
             let exit = await b.stop(grace: .seconds(30))
             #expect(exit == .status(0), "\(b.logTail())")
             #expect(a.isRunning)
@@ -68,7 +68,7 @@ struct ProcessLifecycleTests {
             let early = try await h.produce((0..<40).map { i in
                 RequestSpec.upload(h.originURL("drain-\(i)-64x64.png"), requestID: "drain-\(i)")
             })
-            try await h.waitForEvents(atLeast: 8)
+            try await h.waitForUploads(atLeast: 8)
             first.signal(SIGTERM)
             // Requests produced after the signal was handled must be left to the next worker.
             _ = try? await h.collector.wait("w1 to log the signal", timeout: .seconds(5)) { _ in first.stderr.contains("SIGTERM") }

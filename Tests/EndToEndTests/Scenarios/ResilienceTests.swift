@@ -28,7 +28,7 @@ struct ResilienceTests {
             try h.startWorker("w1", ["UPLOAD_RATE": "10", "UPLOAD_BURST": "5", "MAX_ATTEMPTS": String(maxAttempts)])
             let specs = (0..<60).map { i in RequestSpec.upload(h.originURL("storm-\(i)-50x50.png"), requestID: "storm-\(i)") }
             try await h.produce(specs)
-            try await h.waitForEvents(atLeast: 15)
+            try await h.waitForUploads(atLeast: 15)
             // From now on every API call is answered 429 (code 971, Retry-After) for 3 s.
             h.emulator.throttle(for: .seconds(3))
             let events = try await h.waitForTerminalEvents()

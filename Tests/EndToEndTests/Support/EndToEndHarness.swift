@@ -186,6 +186,20 @@ final class EndToEndHarness: Sendable {
         try await collector.wait("\(count) events", timeout: timeout, abort: noWorkerRunning) { $0.count >= count }
     }
 
+    /// Waits until the emulator has created at least `count` images: a trigger for "mid-run" that
+    /// does not depend on how far the event collector has read.
+    func waitForUploads(atLeast count: Int, timeout: Duration = .seconds(60)) async throws {
+        let emulator = self.emulator
+        let deadline = ContinuousClock.now + timeout
+        while emulator.stats().totalUploads < count {
+            if let reason = noWorkerRunning() { throw HarnessError("gave up waiting for \(count) uploads: \(reason)") }
+            if ContinuousClock.now >= deadline {
+                throw HarnessError("\(count) uploads did not happen within \(timeout) (\(emulator.stats().totalUploads) so far)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Runs the shared checker over everything produced and read, with the emulator's stats, and
     /// expects it to pass (the failure shows the problems and the workers' logs).
     @discardableResult
