@@ -12,6 +12,11 @@ import Testing
 /// Workers are real `upload-worker run` processes, configured by environment only.
 ///
 /// Use it through `withHarness`, which stops every worker and component in every path.
+///
+/// Running: `swift build --build-tests && swift test --skip-build --filter EndToEndTests`.
+/// `UPLOAD_WORKER_BINARY` overrides where the executable is found, `UPLOAD_WORKER_PYTHON` the
+/// Python with `jsonschema`, `E2E_KEEP=1` keeps every test's directory (workers' logs, SQLite
+/// store) under the temporary directory; a failed test always keeps it and names it.
 final class EndToEndHarness: Sendable {
     static let partitions = 8
     /// The mock waits session.timeout.ms - 1 s per rebalance (and as long for a killed member):
