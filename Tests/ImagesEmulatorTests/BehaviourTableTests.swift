@@ -60,8 +60,8 @@ struct UploadCase: CustomTestStringConvertible, Sendable {
         UploadCase(name: "HTML page", fields: [("url", "\(origin)/not-an-image.html")], status: 415, code: 5455),
         UploadCase(name: "HTML sent as image/png", fields: [("url", "\(origin)/html-as.png")], status: 415, code: 5455),
         UploadCase(name: "over 10 MB", fields: [("url", "\(origin)/large.png")], status: 413, code: 5413),
-        UploadCase(name: "over 12,000 px", fields: [("url", "\(origin)/too-wide.png")], status: 400, code: 5400),
-        UploadCase(name: "over 100 megapixels", fields: [("url", "\(origin)/too-many-pixels.gif")], status: 400, code: 5400),
+        UploadCase(name: "over 12,000 px", fields: [("url", "\(origin)/too-wide.png")], status: 400, code: 5443),
+        UploadCase(name: "over 100 megapixels", fields: [("url", "\(origin)/too-many-pixels.gif")], status: 400, code: 5443),
         UploadCase(name: "undecodable header", fields: [("url", "\(origin)/corrupt.png")], status: 422, code: 9422),
     ]
 }

@@ -151,6 +151,34 @@ struct ConfigurationTests {
         #expect(try Self.load(env).metricsListen?.description == "[::1]:9464")
     }
 
+    @Test func warnings() throws {
+        #expect(try Self.load(Self.base).warnings.isEmpty)
+        var env = Self.base
+        env["UPLOAD_RATE"] = "off"
+        env["CLOUDFLARE_API_BASE_URL"] = "http://images.internal/client/v4"
+        env["PARTITION_BUFFER"] = "10"
+        env["METRICS_LISTEN"] = ":9464"
+        let warnings = try Self.load(env).warnings
+        #expect(warnings.count == 4)
+        #expect(warnings.allSatisfy { !$0.contains("\n") })
+        env["CLOUDFLARE_API_BASE_URL"] = "http://127.0.0.1:8787/client/v4"
+        #expect(try Self.load(env).warnings.count == 3)
+    }
+
+    @Test func storeLocations() throws {
+        for (raw, expected) in [("sqlite:///var/lib/w.db", WorkerConfiguration.Idempotency.Store.sqlite(path: "/var/lib/w.db")),
+                                ("SQLITE:rel/w.db", .sqlite(path: "rel/w.db")), ("memory", .memory)] {
+            var env = Self.base
+            env["IDEMPOTENCY_STORE"] = raw
+            #expect(try Self.load(env).idempotency.store == expected)
+        }
+        for raw in ["sqlite:", "w.db", "postgres://db/x"] {
+            var env = Self.base
+            env["IDEMPOTENCY_STORE"] = raw
+            #expect(Self.loadError(env)?.variable == "IDEMPOTENCY_STORE")
+        }
+    }
+
     @Test func pacingCanBeTurnedOff() throws {
         for raw in ["0", "off", "OFF"] {
             var env = Self.base
@@ -245,6 +273,9 @@ struct ConfigurationTests {
         ("KAFKA_", "x", "is not a librdkafka property"),
         ("KAFKA_FOO-BAR", "x", "is not a librdkafka property"),
         ("KAFKA_ENABLE_AUTO_OFFSET_STORE", "true", "must not be enabled"),
+        ("KAFKA_HOME", "/opt/kafka", "librdkafka refuses it: unknown property"),
+        ("KAFKA_SESSION_TIMEOUT_MS", "soon", "librdkafka refuses it: invalid value"),
+        ("KAFKA_SECURITY_PROTOCOL", "carrier-pigeon", "librdkafka refuses it: invalid value"),
     ])
     func badKafkaVariablesAreNamed(_ variable: String, _ value: String, _ message: String) throws {
         var env = Self.base

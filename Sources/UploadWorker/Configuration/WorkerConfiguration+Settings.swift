@@ -87,7 +87,7 @@ extension WorkerConfiguration {
             c.cloudflare.baseURL = try SettingParsers.httpURL(raw)
         },
         Setting("IDEMPOTENCY_STORE", "url", default: "sqlite:upload-worker.sqlite",
-                "Where uploads are remembered: sqlite:<path> (relative to the working directory).") { raw, c throws(SettingValueError) in
+                "Where uploads are remembered: sqlite:<path> (relative to the working directory), or memory (forgotten on exit; tests and demos).") { raw, c throws(SettingValueError) in
             c.idempotency.store = try Self.store(raw)
         },
         Setting("IDEMPOTENCY_TTL", "duration", default: "forever",
@@ -163,10 +163,12 @@ extension WorkerConfiguration {
     }
 
     private static func store(_ raw: String) throws(SettingValueError) -> Idempotency.Store {
-        guard let colon = raw.firstIndex(of: ":") else { throw SettingValueError("expected sqlite:<path>") }
+        let raw = raw.trimmingCharacters(in: .whitespaces)
+        if raw == "memory" || raw == "memory:" { return .memory }
+        guard let colon = raw.firstIndex(of: ":") else { throw SettingValueError("expected sqlite:<path> or memory") }
         let scheme = raw[..<colon].lowercased()
         var path = String(raw[raw.index(after: colon)...])
-        guard scheme == "sqlite" else { throw SettingValueError("unsupported store '\(scheme)'; expected sqlite:<path>") }
+        guard scheme == "sqlite" else { throw SettingValueError("unsupported store '\(scheme)'; expected sqlite:<path> or memory") }
         if path.hasPrefix("//") { path.removeFirst(2) }  // sqlite:///abs/path as well as sqlite:/abs/path
         guard !path.isEmpty else { throw SettingValueError("expected sqlite:<path> with a path") }
         return .sqlite(path: path)

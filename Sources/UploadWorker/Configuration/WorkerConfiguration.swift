@@ -65,7 +65,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
 
         /// Properties whose values are credentials (passwords, secrets, private keys, tokens).
         public static func isSensitive(_ property: String) -> Bool {
-            ["password", "secret", "token", "key.pem", "sasl.oauthbearer.config", "sasl.jaas"].contains { property.contains($0) }
+            ["password", "secret", "token", "key.pem", "keystore", "sasl.oauthbearer.config", "sasl.jaas"].contains { property.contains($0) }
         }
 
         /// The environment variable that sets a property: `sasl.username` -> `KAFKA_SASL_USERNAME`.
@@ -106,13 +106,16 @@ public struct WorkerConfiguration: Sendable, Equatable {
             self.failureTTL = failureTTL
         }
 
-        /// Where the idempotency store lives: `IDEMPOTENCY_STORE=sqlite:<path>`.
+        /// Where the idempotency store lives: `IDEMPOTENCY_STORE=sqlite:<path>`, or `memory`
+        /// (forgotten on exit; for tests and demos).
         public enum Store: Sendable, Equatable, CustomStringConvertible {
             case sqlite(path: String)
+            case memory
 
             public var description: String {
                 switch self {
                 case .sqlite(let path): return "sqlite:\(path)"
+                case .memory: return "memory"
                 }
             }
         }
