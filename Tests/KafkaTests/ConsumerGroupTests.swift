@@ -173,3 +173,33 @@ struct ConsumerGroupTests {
         await cluster.shutdown()
     }
 }
+
+@Suite("Lost assignments")
+struct LostAssignmentTests {
+    @Test("a member the group forgot sees its partitions revoked as lost, then rejoins")
+    func lostAssignmentIsSurfaced() async throws {
+        let cluster = try MockKafkaCluster(brokers: 1, logger: testLogger("mock"))
+        let topic = uniqueName("lost")
+        try cluster.createTopic(topic, partitions: 2)
+        let revocations = Mutex<[KafkaRevocation]>([])
+        let assignments = Mutex(0)
+        let handler = KafkaRebalanceHandler(
+            partitionsAssigned: { _ in assignments.withLock { $0 += 1 } },
+            partitionsRevoked: { revocation in revocations.withLock { $0.append(revocation) } })
+        let consumer = try KafkaConsumer(
+            config: consumerConfig(cluster, group: uniqueName("g")), topics: [topic],
+            rebalanceHandler: handler, options: quickConsumerOptions(), logger: testLogger("consumer"))
+        try await eventually("first assignment", timeout: .seconds(30)) { assignments.withLock { $0 } == 1 }
+
+        // The coordinator no longer knows the member: its assignment is lost.
+        try cluster.pushRequestErrors(.heartbeat, [.unknownMemberID])
+        try await eventually("lost revocation", timeout: .seconds(30)) { revocations.withLock { !$0.isEmpty } }
+        let first = try #require(revocations.withLock { $0.first })
+        #expect(first.isLost)
+        #expect(Set(first.partitions) == Set((0..<2).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }))
+        try await eventually("assigned again", timeout: .seconds(30)) { assignments.withLock { $0 } >= 2 && consumer.assignment.count == 2 }
+
+        await consumer.close()
+        await cluster.shutdown()
+    }
+}

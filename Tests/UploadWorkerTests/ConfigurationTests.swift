@@ -273,6 +273,9 @@ struct ConfigurationTests {
         ("KAFKA_", "x", "is not a librdkafka property"),
         ("KAFKA_FOO-BAR", "x", "is not a librdkafka property"),
         ("KAFKA_ENABLE_AUTO_OFFSET_STORE", "true", "must not be enabled"),
+        ("KAFKA_HOME", "/opt/kafka", "librdkafka refuses it: unknown property"),
+        ("KAFKA_SESSION_TIMEOUT_MS", "soon", "librdkafka refuses it: invalid value"),
+        ("KAFKA_SECURITY_PROTOCOL", "carrier-pigeon", "librdkafka refuses it: invalid value"),
     ])
     func badKafkaVariablesAreNamed(_ variable: String, _ value: String, _ message: String) throws {
         var env = Self.base

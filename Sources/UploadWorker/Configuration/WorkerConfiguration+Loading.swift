@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 
 extension WorkerConfiguration {
     /// Reads every setting: a flag wins over its environment variable, which wins over the default.
@@ -45,6 +46,7 @@ extension WorkerConfiguration {
             }
         }
 
+        try validateKafkaProperties(c.kafka.properties)
         try resolveToken(&c, given: given, readFile: readFile)
         guard c.retry.maxDelay >= c.retry.baseDelay else {
             throw ConfigurationError(variable: "RETRY_MAX_DELAY", message: "must not be shorter than RETRY_BASE_DELAY")
@@ -73,6 +75,18 @@ extension WorkerConfiguration {
             properties[property] = value
         }
         return properties
+    }
+
+    /// Each property checked by librdkafka itself, so that a misspelt or mistyped `KAFKA_*`
+    /// variable fails here, with its name, before anything connects.
+    static func validateKafkaProperties(_ properties: [String: String]) throws(ConfigurationError) {
+        for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
+            do {
+                try KafkaConfig(properties: [name: value]).validate()
+            } catch {
+                throw ConfigurationError(variable: Kafka.variable(forProperty: name), message: "librdkafka refuses it: \(error.message)")
+            }
+        }
     }
 
     private static func resolveToken(_ c: inout WorkerConfiguration, given: Set<String>, readFile: (String) throws -> String) throws(ConfigurationError) {

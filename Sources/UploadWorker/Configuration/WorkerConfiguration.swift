@@ -65,7 +65,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
 
         /// Properties whose values are credentials (passwords, secrets, private keys, tokens).
         public static func isSensitive(_ property: String) -> Bool {
-            ["password", "secret", "token", "key.pem", "sasl.oauthbearer.config", "sasl.jaas"].contains { property.contains($0) }
+            ["password", "secret", "token", "key.pem", "keystore", "sasl.oauthbearer.config", "sasl.jaas"].contains { property.contains($0) }
         }
 
         /// The environment variable that sets a property: `sasl.username` -> `KAFKA_SASL_USERNAME`.
