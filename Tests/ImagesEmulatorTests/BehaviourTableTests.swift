@@ -63,6 +63,8 @@ struct UploadCase: CustomTestStringConvertible, Sendable {
         UploadCase(name: "over 10 MB", fields: [("url", "\(origin)/large.png")], status: 413, code: 5413),
         UploadCase(name: "over 12,000 px", fields: [("url", "\(origin)/too-wide.png")], status: 400, code: 5443),
         UploadCase(name: "over 100 megapixels", fields: [("url", "\(origin)/too-many-pixels.gif")], status: 400, code: 5443),
+        UploadCase(name: "animated GIF", fields: [("url", "\(origin)/animated.gif")], status: 200, code: nil),
+        UploadCase(name: "animation over 100 megapixels in all", fields: [("url", "\(origin)/animated-too-many-pixels.gif")], status: 400, code: 5443),
         UploadCase(name: "undecodable header", fields: [("url", "\(origin)/corrupt.png")], status: 422, code: 9422),
     ]
 }
