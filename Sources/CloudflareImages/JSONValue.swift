@@ -11,10 +11,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
+        // Strings first: the common case in metadata, and every failed attempt costs an error.
         if c.decodeNil() { self = .null }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
         else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
         else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
         else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a JSON value") }
@@ -33,10 +34,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Compact JSON with sorted keys: the form sent to the API and counted against size limits.
+    /// Compact JSON with sorted keys: the form sent to the API and counted against size limits
+    /// (`null` when a number is not finite).
     public var jsonString: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
+        String(decoding: compactJSONBytes ?? Array("null".utf8), as: UTF8.self)
     }
 }

@@ -8,6 +8,9 @@ public struct HTTPRequest: Sendable {
     /// Header names lower-cased, in the order received.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Values captured by the route's `:name` and `*name` segments, percent-decoded.
+    /// Empty unless the request went through an `HTTPRouter`.
+    public var pathParameters: [String: String] = [:]
 
     public init(method: String, path: String, query: String? = nil, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.method = method
@@ -22,4 +25,7 @@ public struct HTTPRequest: Sendable {
         let lower = name.lowercased()
         return headers.first { $0.name == lower }?.value
     }
+
+    /// A path parameter captured by the router (`:account` -> `parameter("account")`).
+    public func parameter(_ name: String) -> String? { pathParameters[name] }
 }

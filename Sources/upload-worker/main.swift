@@ -4,8 +4,11 @@ import Foundation
 // modules (C callbacks must not be written here: main.swift code is main-actor isolated).
 
 let commands: [any Command.Type] = [
+    RunCommand.self,
     DevKafkaCommand.self,
+    EmulatorCommand.self,
     BenchCommand.self,
+    HTTPEchoCommand.self,
 ]
 
 let rootHelp = """
@@ -14,7 +17,7 @@ let rootHelp = """
     USAGE: upload-worker <command> [options]
 
     COMMANDS:
-    \(commands.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.abstract }.joined(separator: "\n"))
+    \(commands.filter { !$0.isHidden }.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.abstract }.joined(separator: "\n"))
 
     See 'upload-worker <command> --help' for the options of a command.
     """

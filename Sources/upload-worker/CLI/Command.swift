@@ -7,6 +7,8 @@ struct Option: Sendable {
     let help: String
     /// Shown in `--help`; nil when the option has no default.
     let defaultValue: String?
+    /// Accepted but left out of `--help` (tooling such as `run --markdown`).
+    var hidden = false
 
     static func value(_ name: String, _ valueName: String, default defaultValue: String? = nil, help: String) -> Option {
         Option(name: name, valueName: valueName, help: help, defaultValue: defaultValue)
@@ -14,6 +16,10 @@ struct Option: Sendable {
 
     static func flag(_ name: String, help: String) -> Option {
         Option(name: name, valueName: nil, help: help, defaultValue: nil)
+    }
+
+    static func hiddenFlag(_ name: String, help: String) -> Option {
+        Option(name: name, valueName: nil, help: help, defaultValue: nil, hidden: true)
     }
 }
 
@@ -27,16 +33,20 @@ protocol Command {
     static var options: [Option] { get }
     /// Names of positional arguments, in order, for `--help` (e.g. `bench kafka`). Default: none.
     static var positionals: [(name: String, help: String)] { get }
+    /// Left out of `upload-worker --help` (internal helpers such as benchmark servers). Default: false.
+    static var isHidden: Bool { get }
     static func run(_ options: ParsedOptions) async throws -> Int32
 }
 
 extension Command {
     static var discussion: String { "" }
     static var positionals: [(name: String, help: String)] { [] }
+    static var isHidden: Bool { false }
 
     static var help: String {
         var s = "OVERVIEW: \(abstract)\n\nUSAGE: upload-worker \(name)"
         for p in positionals { s += " [<\(p.name)>]" }
+        let options = options.filter { !$0.hidden }
         for o in options {
             s += o.valueName.map { " [--\(o.name) <\($0)>]" } ?? " [--\(o.name)]"
         }

@@ -14,6 +14,8 @@ struct BenchSuite: Sendable {
 enum BenchCommand: Command {
     static let suites: [BenchSuite] = [
         KafkaBench.suite,
+        HTTPBench.suite,
+        ImagesClientBench.suite,
     ]
 
     static let name = "bench"
@@ -26,6 +28,10 @@ enum BenchCommand: Command {
         .value("size", "bytes", default: "200", help: "kafka: value size of each record."),
         .value("partitions", "p", default: "64", help: "kafka: partitions per topic (the embedded Kafka keeps 5 MiB per partition)."),
         .flag("no-python", help: "kafka: skip the confluent-kafka (Python) comparison."),
+        .value("seconds", "s", default: "2", help: "http: measured seconds per cell."),
+        .value("concurrency", "list", help: "http: requests in flight, comma-separated (default 1,64,256); images-client: uploads at once (default 64)."),
+        .value("clients", "list", default: "curl,URLSession", help: "http: clients to measure, comma-separated."),
+        .value("requests", "n", default: "20000", help: "images-client: uploads per line."),
     ]
     static let discussion = """
         ENVIRONMENT:
