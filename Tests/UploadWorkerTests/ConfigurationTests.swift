@@ -149,6 +149,12 @@ struct ConfigurationTests {
         #expect(try Self.load(env).metricsListen == .init(host: "0.0.0.0", port: 0))
         env["METRICS_LISTEN"] = "[::1]:9464"
         #expect(try Self.load(env).metricsListen?.description == "[::1]:9464")
+        env["METRICS_LISTEN"] = "localhost:9100"
+        #expect(try Self.load(env).metricsListen == .init(host: "127.0.0.1", port: 9100))
+        for bad in ["metrics.internal:9464", "127.0.0.1:70000", "127.0.0.1", "1.2.3:80"] {
+            env["METRICS_LISTEN"] = bad
+            #expect(Self.loadError(env)?.variable == "METRICS_LISTEN")
+        }
     }
 
     @Test func warnings() throws {
