@@ -66,6 +66,48 @@ struct TokenBucketTests {
         do { let ok = b.tryTake(now: t0 + .seconds(1)); #expect(ok) }
     }
 
+    /// Random request times and holds: a window of k intervals starting at a grant holds at most
+    /// burst + k - 1 grants (GCRA's bound), none falls inside a hold, and a refused request is
+    /// told an instant at which it is granted.
+    @Test(arguments: 0..<20)
+    func neverMoreThanTheRateAllows(seed: Int) {
+        var random = SeededRandomNumberGenerator(seed: UInt64(seed) &+ 101)
+        let rate = [0.5, 4, 10, 100][seed % 4]
+        let burst = Int.random(in: 1...12, using: &random)
+        var b = TokenBucket(rate: rate, burst: burst, now: t0)
+        var now = t0
+        var grants: [ContinuousClock.Instant] = []
+        var holds: [(grantsBefore: Int, until: ContinuousClock.Instant)] = []
+        for _ in 0..<2000 {
+            now = now + .milliseconds(Int.random(in: 0...400, using: &random))
+            if Int.random(in: 0..<100, using: &random) == 0 {
+                let until = now + .milliseconds(Int.random(in: 1...3000, using: &random))
+                b.hold(until: until)
+                holds.append((grants.count, until))
+            }
+            let at = b.availableAt(now: now)
+            let ok = b.tryTake(now: now)
+            #expect(ok == (at <= now))
+            if ok {
+                grants.append(now)
+            } else {
+                var later = b
+                let laterOK = later.tryTake(now: at)
+                #expect(laterOK)
+            }
+        }
+        // No grant after a hold began (in call order) and before it ended.
+        for h in holds { #expect(!grants[h.grantsBefore...].contains { $0 < h.until }) }
+        let interval = Duration.seconds(1.0 / rate)
+        for (i, start) in grants.enumerated() {
+            for windowTokens in [1, 5, 20] {
+                let window = interval * windowTokens
+                let inWindow = grants[i...].prefix { $0 < start + window }.count
+                #expect(inWindow <= burst + windowTokens - 1, "rate \(rate) burst \(burst): \(inWindow) grants within \(window)")
+            }
+        }
+    }
+
     @Test func fractionalRates() {
         var b = TokenBucket(rate: 0.5, burst: 1, now: t0)
         do { let ok = b.tryTake(now: t0); #expect(ok) }
