@@ -230,6 +230,39 @@ struct PacerTests {
         #expect(try await next.value == .milliseconds(250))
     }
 
+    /// 100 waiters, 30 of them cancelled while queued: every task ends, the cancelled ones take
+    /// no token (the others get theirs as if the cancelled had never come), and no grant beats
+    /// the rate.
+    @Test(arguments: 0..<3)
+    func cancellationsInAQueueLoseNoToken(seed: Int) async throws {
+        var random = SeededRandomNumberGenerator(seed: UInt64(seed) &+ 7)
+        let clock = ManualClock()
+        let pacer = Pacer(.init(rate: 4, burst: 5), clock: clock)
+        let tasks = (0..<100).map { _ in Task { try await pacer.acquire() } }
+        await eventually { pacer.waiting == 95 }
+        var cancelled = Set<Int>()
+        while cancelled.count < 30 {
+            let i = Int.random(in: 0..<100, using: &random)
+            // Only queued ones: the first five passed at once, which ones is up to the scheduler.
+            if cancelled.insert(i).inserted { tasks[i].cancel() }
+        }
+        await eventually { pacer.waiting <= 70 }
+        while pacer.waiting > 0 {
+            await eventually { clock.sleeperCount > 0 || pacer.waiting == 0 }
+            clock.advance(by: .milliseconds(250))
+        }
+        var waits: [Duration] = []
+        var cancellations = 0
+        for task in tasks {
+            do { waits.append(try await task.value) } catch is CancellationError { cancellations += 1 }
+        }
+        #expect(waits.count + cancellations == 100)
+        // The tasks that were cancelled after they got their token (the first five) still count.
+        #expect(cancellations <= 30 && cancellations >= 25)
+        let expected = Array(repeating: Duration.zero, count: 5) + (1...(waits.count - 5)).map { Duration.milliseconds(250) * $0 }
+        #expect(waits.sorted() == expected)
+    }
+
     @Test func anAlreadyCancelledTaskDoesNotWait() async throws {
         let pacer = Pacer(.init(rate: 4, burst: 1), clock: ManualClock())
         let task = Task {
