@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl", "Logging"]),
         .target(name: "CloudflareImages", dependencies: ["HTTPClient", "Logging"]),
         .target(name: "ImagesEmulator", dependencies: ["HTTPServer", "HTTPClient", "CloudflareImages", "Logging"]),
-        .target(name: "UploadWorker", dependencies: ["Kafka", "CloudflareImages", "HTTPServer", "CSQLite", "Logging"]),
+        .target(name: "UploadWorker", dependencies: ["Kafka", "CloudflareImages", "HTTPServer", "HTTPClient", "CSQLite", "Logging"]),
         .executableTarget(
             name: "upload-worker",
             dependencies: ["UploadWorker", "ImagesEmulator", "Kafka", "CloudflareImages", "HTTPServer", "HTTPClient", "Logging"]

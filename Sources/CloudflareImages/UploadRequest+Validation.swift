@@ -25,24 +25,31 @@ extension UploadRequest {
                 problems.append("a custom ID cannot be combined with requireSignedURLs=true")
             }
         }
-        if let metadata {
-            if let bytes = Self.serializedMetadata(metadata) {
-                if bytes.count > Limits.metadataBytes {
-                    problems.append("metadata is \(bytes.count) bytes serialized, more than the \(Limits.metadataBytes) allowed")
-                }
-            } else {
-                problems.append("metadata contains a number JSON cannot carry (NaN or infinity)")
-            }
-        }
-        if let creator, creator.unicodeScalars.count > Limits.creatorLength {
-            problems.append("creator is \(creator.unicodeScalars.count) characters, more than the \(Limits.creatorLength) allowed")
-        }
+        if let metadata, let problem = Self.metadataProblem(metadata) { problems.append(problem) }
+        if let creator, let problem = Self.creatorProblem(creator) { problems.append(problem) }
         return problems
+    }
+
+    // The rules one field at a time, for callers that report per field (the worker's events).
+
+    /// Nil when the metadata fits in 1024 bytes as sent; otherwise why not.
+    public static func metadataProblem(_ metadata: [String: JSONValue]) -> String? {
+        guard let bytes = serializedMetadata(metadata) else {
+            return "metadata contains a number JSON cannot carry (NaN or infinity)"
+        }
+        guard bytes.count > Limits.metadataBytes else { return nil }
+        return "metadata is \(bytes.count) bytes serialized, more than the \(Limits.metadataBytes) allowed"
+    }
+
+    /// Nil when the creator fits in 1024 characters; otherwise why not.
+    public static func creatorProblem(_ creator: String) -> String? {
+        let count = creator.unicodeScalars.count
+        return count > Limits.creatorLength ? "creator is \(count) characters, more than the \(Limits.creatorLength) allowed" : nil
     }
 
     /// Nil when the URL is an absolute http/https URL with a host; otherwise why not. The message
     /// never repeats the URL (it may carry credentials).
-    static func urlProblem(_ url: String) -> String? {
+    public static func urlProblem(_ url: String) -> String? {
         if url.isEmpty { return "url is empty" }
         if url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "url contains control characters"
@@ -60,7 +67,7 @@ extension UploadRequest {
 
     /// The documented custom ID rules: at most 1024 characters, not starting or ending with `/`,
     /// not a UUID.
-    static func customIDProblems(_ id: String) -> [String] {
+    public static func customIDProblems(_ id: String) -> [String] {
         var problems: [String] = []
         if id.isEmpty { problems.append("custom ID is empty") }
         if id.unicodeScalars.count > Limits.customIDLength {
@@ -73,7 +80,7 @@ extension UploadRequest {
 
     /// The canonical 8-4-4-4-12 hexadecimal form, any version or variant, any case (Cloudflare's
     /// own generated IDs are not always valid RFC 4122 UUIDs, so neither are the ones it refuses).
-    static func isUUID(_ text: String) -> Bool {
+    public static func isUUID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 36 else { return false }
         for (i, b) in bytes.enumerated() {

@@ -143,7 +143,7 @@ final class MockClusterCore: Sendable {
 
     init(cluster: OpaquePointer, host: KafkaHandle, logger: Logger) {
         state = Mutex(State(cluster: ClusterPointer(raw: cluster)))
-        let thread = Thread { [self] in
+        PollThread.start("kafka-mock-host") { [self] in
             while !stop.load(ordering: .acquiring) {
                 rd_kafka_poll(host.pointer, 100)
             }
@@ -161,8 +161,6 @@ final class MockClusterCore: Sendable {
             }
             for waiter in waiters { waiter.resume() }
         }
-        thread.name = "kafka-mock-host"
-        thread.start()
     }
 
     func call(_ what: String, _ body: (OpaquePointer) -> rd_kafka_resp_err_t) throws(KafkaError) {

@@ -35,13 +35,24 @@ enum RunCommand: Command {
         for warning in configuration.warnings { logger.warning("\(warning)") }
 
         // ---- PIPELINE START (call site) ----------------------------------------------------------
-        // The pipeline (consumer, dedupe, pacer, Images client, publisher, offset tracker, health
-        // server) is started here with `configuration` and runs until `ShutdownSignal.wait()`,
-        // then drains within `configuration.shutdownTimeout` and returns 0.
-        // Until it is wired, refuse to run instead of pretending to work.
-        logger.critical("the pipeline is not wired into `upload-worker run` yet; exiting")
-        FileHandle.standardError.write(Data("upload-worker run: not yet wired: the pipeline does not exist yet (the configuration is valid)\n".utf8))
-        return 1
+        // Runs until SIGTERM/SIGINT (graceful: exit 0) or until the worker stops by itself
+        // (exit 3: the Images API refuses the credentials/account; exit 4: fatal Kafka error).
+        // Exit 1: the worker could not start. See WorkerTermination and docs/pipeline.md.
+        let service = UploadWorkerService(configuration: configuration, logger: logger)
+        let signals = Task {
+            let signal = await ShutdownSignal.wait()
+            logger.info("signal received", metadata: ["signal": .string(signal == SIGTERM ? "SIGTERM" : "SIGINT")])
+            service.shutdown()
+        }
+        defer { signals.cancel() }
+        do {
+            let termination = try await service.run()
+            return termination.exitCode
+        } catch {
+            logger.critical("the worker could not start", metadata: ["error": .string("\(error)")])
+            FileHandle.standardError.write(Data("upload-worker run: \(error)\n".utf8))
+            return 1
+        }
         // ---- PIPELINE START END ------------------------------------------------------------------
     }
 }
