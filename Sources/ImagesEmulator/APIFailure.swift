@@ -47,6 +47,11 @@ struct APIFailure: Error, Sendable, Equatable {
             message: "Image dimensions \(w)x\(h) exceed the limit of \(maxSide) px on the longest side or \(maxArea / 1_000_000) megapixels")
     }
 
+    static func animationTooLarge(_ w: Int, _ h: Int, frames: Int, maxArea: Int) -> APIFailure {
+        APIFailure(status: 400, code: 5443,
+            message: "Animated image of \(frames) frames of \(w)x\(h) exceeds the limit of \(maxArea / 1_000_000) megapixels over all frames")
+    }
+
     static func undecodable(_ detail: String) -> APIFailure {
         APIFailure(status: 422, code: 9422, message: "Decode error: image could not be decoded (\(detail))")
     }

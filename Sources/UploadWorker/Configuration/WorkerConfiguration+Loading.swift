@@ -41,7 +41,7 @@ extension WorkerConfiguration {
             do {
                 try setting.apply(value.raw, &c)
             } catch {
-                let shown = setting.isSecret ? "the value" : "'\(value.raw)'"
+                let shown = setting.isSecret ? "the value" : "'\(Self.oneLine(value.raw))'"
                 throw ConfigurationError(variable: setting.variable, message: "invalid value \(shown)\(value.source): \(error.expected)")
             }
         }
@@ -52,6 +52,21 @@ extension WorkerConfiguration {
             throw ConfigurationError(variable: "RETRY_MAX_DELAY", message: "must not be shorter than RETRY_BASE_DELAY")
         }
         return c
+    }
+
+    /// The value with control characters escaped, so that the error stays one line.
+    static func oneLine(_ raw: String) -> String {
+        var out = ""
+        for scalar in raw.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\u{%02x}", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// `load` with the process environment.

@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import Logging
 
 /// Everything `upload-worker run` can be told, with its defaults. Loaded from the environment
@@ -54,6 +55,10 @@ public struct WorkerConfiguration: Sendable, Equatable {
             self.properties["group.id"] = groupID
             self.properties["auto.offset.reset"] = autoOffsetReset
         }
+
+        /// The properties as the Kafka module's configuration, for the consumer and the producer
+        /// (each adds the settings it owns).
+        public var config: KafkaConfig { KafkaConfig(properties: properties) }
 
         public var bootstrapServers: String { properties["bootstrap.servers"] ?? "" }
         public var groupID: String { properties["group.id"] ?? "" }
