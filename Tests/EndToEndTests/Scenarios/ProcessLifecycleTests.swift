@@ -10,11 +10,14 @@ struct ProcessLifecycleTests {
     @Test("SIGKILL mid-run, restart: every request has a terminal event", arguments: ["source-hash", "cloudflare"])
     func crashAndRestart(mode: String) async throws {
         try await withHarness("crash-\(mode)", knobs: ImagesEmulator.Knobs(latency: .milliseconds(150))) { h in
-            let environment = ["IMAGE_ID_MODE": mode, "MAX_IN_FLIGHT": "16"]
+            let environment = ["IMAGE_ID_MODE": mode, "MAX_IN_FLIGHT": "8"]
             let first = try h.startWorker("w1", environment)
-            let specs = (0..<150).map { i in RequestSpec.upload(h.originURL("crash-\(i)-64x48.png"), requestID: "crash-\(mode)-\(i)") }
+            let specs = (0..<200).map { i in RequestSpec.upload(h.originURL("crash-\(i)-64x48.png"), requestID: "crash-\(mode)-\(i)") }
             try await h.produce(specs)
+            // Mid-run, with some events published (and not yet committed): uploads in flight, stored
+            // but unpublished, and published but uncommitted records all exist at the kill.
             try await h.waitForUploads(atLeast: 40)
+            try await h.waitForEvents(atLeast: 10)
             let killed = await first.crash()
             #expect(killed == .signal(SIGKILL))
             let eventsAtKill = h.collector.events.count
