@@ -82,26 +82,8 @@ final class EndToEndHarness: Sendable {
             group: "\(name)-checker-\(suffix)", logger: logger)
     }
 
-    /// Starts the mock cluster from a thread that blocks every signal: the mock's own thread
-    /// inherits that mask. librdkafka 2.0.2's mock treats an interrupted poll() as fatal ("Mock
-    /// cluster failed to poll ...: Interrupted system call") and its brokers go away; this test
-    /// process receives SIGCHLD whenever a worker it spawned exits. (librdkafka blocks signals in
-    /// the threads of its clients, but not in the mock's.)
     static func makeCluster(logger: Logger) async throws -> MockKafkaCluster {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<MockKafkaCluster, any Error>) in
-            let thread = Thread {
-                var all = sigset_t()
-                sigfillset(&all)
-                pthread_sigmask(SIG_BLOCK, &all, nil)
-                do {
-                    continuation.resume(returning: try MockKafkaCluster(brokers: 1, logger: logger))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-            thread.name = "e2e-mock-start"
-            thread.start()
-        }
+        try MockKafkaCluster(brokers: 1, logger: logger)
     }
 
     // MARK: - Workers

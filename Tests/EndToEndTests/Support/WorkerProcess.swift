@@ -47,8 +47,8 @@ final class WorkerProcess: Sendable {
         self.name = name
         stdoutURL = directory.appendingPathComponent("\(name).stdout.log")
         stderrURL = directory.appendingPathComponent("\(name).stderr.log")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let stdout = try FileHandle(forWritingTo: stdoutURL)
         let stderr = try FileHandle(forWritingTo: stderrURL)
         defer {
