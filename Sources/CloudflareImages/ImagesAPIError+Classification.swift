@@ -63,13 +63,27 @@ extension ImagesAPIError.Kind {
     /// The kind of a failed call. Precedence: no response -> transport table; HTTP 429 -> rate
     /// limited (whatever the body says, the account must wait); the first known Cloudflare code;
     /// then the HTTP status.
-    public static func classify(httpStatus: Int?, codes: [Int], transportFailure: HTTPClientError.Kind? = nil) -> ImagesAPIError.Kind {
+    public static func classify(httpStatus: Int?, errors: [APIMessage], transportFailure: HTTPClientError.Kind? = nil) -> ImagesAPIError.Kind {
         if let transportFailure { return forTransportFailure(transportFailure) }
         if httpStatus == 429 { return .rateLimited }
-        for code in codes {
-            if let kind = byCloudflareCode[code] { return kind }
+        for error in errors {
+            guard let kind = byCloudflareCode[error.code] else { continue }
+            // 5400 "Bad request" is also the answer for an image over the dimension limits; that
+            // is the source's fault (the same fate, but the right label).
+            if error.code == 5400, mentionsImageLimits(error.message) { return .sourceRejected }
+            return kind
         }
         guard let httpStatus else { return .transient }
         return forHTTPStatus(httpStatus)
+    }
+
+    /// The same, by codes alone.
+    public static func classify(httpStatus: Int?, codes: [Int], transportFailure: HTTPClientError.Kind? = nil) -> ImagesAPIError.Kind {
+        classify(httpStatus: httpStatus, errors: codes.map { APIMessage(code: $0, message: "") }, transportFailure: transportFailure)
+    }
+
+    static func mentionsImageLimits(_ message: String) -> Bool {
+        let lower = message.lowercased()
+        return lower.contains("dimension") || lower.contains("pixel")
     }
 }

@@ -11,11 +11,9 @@ extension ImagesClient {
         let rateLimit = RateLimitStatus(headers: response.headers, now: now)
         let status = response.status
         let isSuccessStatus = (200..<300).contains(status)
-        let data = Data(response.body)
-        let decoder = JSONDecoder()
 
         func failure(_ errors: [APIMessage], _ message: String) -> ImagesAPIError {
-            let kind = ImagesAPIError.Kind.classify(httpStatus: status, codes: errors.map(\.code))
+            let kind = ImagesAPIError.Kind.classify(httpStatus: status, errors: errors)
             // A 429 without Retry-After still says when the window resets.
             let retryAfter = rateLimit?.retryAfter ?? (kind == .rateLimited ? rateLimit?.resetIn : nil)
             return ImagesAPIError(
@@ -23,72 +21,62 @@ extension ImagesClient {
                 retryAfter: retryAfter, rateLimit: rateLimit)
         }
 
-        if let envelope = try? decoder.decode(APIEnvelope<Image>.self, from: data) {
-            if isSuccessStatus, envelope.success, let image = envelope.result {
-                return ImagesResponse(result: image, httpStatus: status, rateLimit: rateLimit, messages: envelope.messages)
-            }
-            throw failure(envelope.errors, envelopeMessage(envelope.errors, status: status, success: envelope.success))
-        }
-        do {
-            let envelope = try decoder.decode(APIEnvelope<JSONValue>.self, from: data)
-            if isSuccessStatus, envelope.success {
-                // Unlikely, and unhappy: the upload may have happened. Retrying is still the only
-                // way forward; a custom ID makes the retry answer 5409 instead of uploading twice.
-                let detail = envelope.result == nil ? "result is null" : Self.decodingProblem(data)
-                throw failure([], "HTTP \(status) success without a readable image: \(detail)")
-            }
-            throw failure(envelope.errors, envelopeMessage(envelope.errors, status: status, success: envelope.success))
-        } catch let error as ImagesAPIError {
-            throw error
-        } catch {
+        guard case .object(let envelope)? = JSONValue.parse(response.body) else {
             // Not a JSON envelope at all.
             let text = snippet(response.body)
             let codes = cloudflareCodes(inText: String(decoding: response.body, as: UTF8.self))
             let message = text.isEmpty ? "HTTP \(status) with an empty body" : "HTTP \(status), not a JSON envelope: \(text)"
             throw failure(codes.map { APIMessage(code: $0, message: text) }, message)
         }
-    }
-
-    private static func envelopeMessage(_ errors: [APIMessage], status: Int, success: Bool) -> String {
-        if errors.isEmpty { return "HTTP \(status), success: \(success), no error given" }
-        return errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
-    }
-
-    private static func decodingProblem(_ data: Data) -> String {
+        let success: Bool
+        if case .bool(true)? = envelope["success"] { success = true } else { success = false }
+        let errors = APIMessage.list(envelope["errors"])
+        guard isSuccessStatus, success else {
+            throw failure(errors, envelopeMessage(errors, status: status, success: success, body: response.body))
+        }
+        guard let result = envelope["result"], result != .null else {
+            throw failure(errors, "HTTP \(status) success without a result")
+        }
         do {
-            _ = try JSONDecoder().decode(APIEnvelope<Image>.self, from: data)
-            return ""
-        } catch let DecodingError.keyNotFound(key, _) {
-            return "missing \(key.stringValue)"
-        } catch let DecodingError.dataCorrupted(context) {
-            return context.debugDescription
-        } catch let DecodingError.typeMismatch(_, context) {
-            return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            let image = try Image(json: result)
+            return ImagesResponse(result: image, httpStatus: status, rateLimit: rateLimit, messages: APIMessage.list(envelope["messages"]))
         } catch {
-            return "\(error)"
+            // Unlikely, and unhappy: the upload may have happened. Retrying is still the only
+            // way forward; a custom ID makes the retry answer 5409 instead of uploading twice.
+            throw failure(errors, "HTTP \(status) success without a readable image: \(error.description)")
         }
     }
 
-    /// The codes in a plain-text error such as `ERROR 5455: Bad content`: the digits after
-    /// "error" (any case), optionally followed by `:` or `#`.
+    private static func envelopeMessage(_ errors: [APIMessage], status: Int, success: Bool, body: [UInt8]) -> String {
+        if errors.isEmpty { return "HTTP \(status), success: \(success), no error given: \(snippet(body))" }
+        return errors.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
+    }
+
+    /// The codes in a plain-text error such as `ERROR 5455: Bad content`: the digits after the
+    /// word "error" (any case), optionally followed by `:` or `#`. Reads the first 64 KiB.
     static func cloudflareCodes(inText text: String) -> [Int] {
-        let scalars = Array(text.unicodeScalars)
-        let word = Array("error".unicodeScalars)
+        let bytes = Array(text.utf8.prefix(64 * 1024))
+        let word = Array("error".utf8)
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 0x20 : b }
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x80 }
         var codes: [Int] = []
         var i = 0
-        while i + word.count <= scalars.count {
-            let matches = (0..<word.count).allSatisfy { String(scalars[i + $0]).lowercased() == String(word[$0]) }
+        while i + word.count <= bytes.count {
             // "error" must start a word, not end "someerror".
-            let startsWord = i == 0 || !scalars[i - 1].properties.isAlphabetic
-            guard matches, startsWord else { i += 1; continue }
+            guard (0..<word.count).allSatisfy({ lower(bytes[i + $0]) == word[$0] }), i == 0 || !isLetter(bytes[i - 1]) else {
+                i += 1
+                continue
+            }
             var j = i + word.count
-            while j < scalars.count, scalars[j] == " " || scalars[j] == ":" || scalars[j] == "#" { j += 1 }
-            var digits = ""
-            while j < scalars.count, ("0"..."9").contains(scalars[j]), digits.count < 6 {
-                digits.unicodeScalars.append(scalars[j])
+            while j < bytes.count, bytes[j] == 0x20 || bytes[j] == UInt8(ascii: ":") || bytes[j] == UInt8(ascii: "#") { j += 1 }
+            var code = 0
+            var digits = 0
+            while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39, digits < 6 {
+                code = code * 10 + Int(bytes[j] - 0x30)
+                digits += 1
                 j += 1
             }
-            if digits.count >= 3, let code = Int(digits), !codes.contains(code) { codes.append(code) }
+            if digits >= 3, !codes.contains(code) { codes.append(code) }
             i = max(j, i + 1)
         }
         return codes

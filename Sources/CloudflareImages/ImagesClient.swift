@@ -15,6 +15,8 @@ public struct ImagesClient: Sendable {
     /// `{base}/accounts/{account_id}/images/v1`, built once.
     private let imagesEndpoint: String
 
+    /// The caller owns `httpClient` (one can serve several clients) and shuts it down.
+    ///
     /// - Throws: `ConfigurationError` naming the setting that cannot work.
     public init(configuration: Configuration, httpClient: any HTTPClient, logger: Logger = Logger(label: "cloudflare-images")) throws(ConfigurationError) {
         try configuration.validate()

@@ -19,28 +19,29 @@ extension UploadRequest {
     public func validationProblems() -> [String] {
         var problems: [String] = []
         if let problem = Self.urlProblem(url) { problems.append(problem) }
-        if let id { problems.append(contentsOf: Self.customIDProblems(id)) }
-        if let problem = Self.signedURLsProblem(customID: id, requireSignedURLs: requireSignedURLs) { problems.append(problem) }
+        if let id {
+            problems.append(contentsOf: Self.customIDProblems(id))
+            if requireSignedURLs {
+                problems.append("a custom ID cannot be combined with requireSignedURLs=true")
+            }
+        }
         if let metadata, let problem = Self.metadataProblem(metadata) { problems.append(problem) }
         if let creator, let problem = Self.creatorProblem(creator) { problems.append(problem) }
         return problems
     }
 
-    /// Nil when a custom ID and `requireSignedURLs` can go together (the API refuses both at once).
-    public static func signedURLsProblem(customID: String?, requireSignedURLs: Bool) -> String? {
-        customID != nil && requireSignedURLs ? "a custom ID cannot be combined with requireSignedURLs=true" : nil
-    }
+    // The rules one field at a time, for callers that report per field (the worker's events).
 
-    /// Nil when the metadata fits in `Limits.metadataBytes` once serialized the way it is sent.
+    /// Nil when the metadata fits in 1024 bytes as sent; otherwise why not.
     public static func metadataProblem(_ metadata: [String: JSONValue]) -> String? {
         guard let bytes = serializedMetadata(metadata) else {
             return "metadata contains a number JSON cannot carry (NaN or infinity)"
         }
-        return bytes.count > Limits.metadataBytes
-            ? "metadata is \(bytes.count) bytes serialized, more than the \(Limits.metadataBytes) allowed" : nil
+        guard bytes.count > Limits.metadataBytes else { return nil }
+        return "metadata is \(bytes.count) bytes serialized, more than the \(Limits.metadataBytes) allowed"
     }
 
-    /// Nil when the creator fits in `Limits.creatorLength`.
+    /// Nil when the creator fits in 1024 characters; otherwise why not.
     public static func creatorProblem(_ creator: String) -> String? {
         let count = creator.unicodeScalars.count
         return count > Limits.creatorLength ? "creator is \(count) characters, more than the \(Limits.creatorLength) allowed" : nil
@@ -48,7 +49,7 @@ extension UploadRequest {
 
     /// Nil when the URL is an absolute http/https URL with a host; otherwise why not. The message
     /// never repeats the URL (it may carry credentials).
-    static func urlProblem(_ url: String) -> String? {
+    public static func urlProblem(_ url: String) -> String? {
         if url.isEmpty { return "url is empty" }
         if url.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "url contains control characters"

@@ -4,6 +4,9 @@
 /// and no cooperative-pool time while it waits; easy handles and connections are reused
 /// (keep-alive) across requests. `execute` suspends on a continuation that the engine thread
 /// resumes. Cancelling the calling task aborts the transfer.
+///
+/// Unlike URLSession it does not follow redirects, speaks only http and https, and honours the
+/// usual proxy environment variables (`http_proxy`, `https_proxy`, `no_proxy`) as libcurl does.
 public final class CurlHTTPClient: HTTPClient {
     public struct Configuration: Sendable {
         /// Connections open at once to one host; further requests wait for one. Default: 256.

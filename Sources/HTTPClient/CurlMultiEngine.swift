@@ -163,7 +163,7 @@ final class CurlMultiEngine: Sendable {
         _ = uw_easy_setopt_slist(h, CURLOPT_HTTPHEADER, headers.pointer)
 
         switch request.method {
-        case "GET":
+        case "GET" where request.body.isEmpty:
             break
         case "HEAD":
             _ = uw_easy_setopt_long(h, CURLOPT_NOBODY, 1)

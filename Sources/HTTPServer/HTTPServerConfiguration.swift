@@ -7,6 +7,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// Largest request body accepted; a larger one is answered 413 without calling the handler.
     /// Default: 1 MiB.
     public var maxBodySize: Int
+    /// A body over `maxBodySize` but under this is still read (and thrown away) before the 413,
+    /// so that a client still sending sees the answer instead of a reset connection. A larger
+    /// declared body is answered 413 at once and the connection closed. Default: 64 MiB.
+    public var maxDiscardedBodySize: Int
     /// Open connections at most; further ones are refused by closing them. Default: 10,000.
     public var connectionLimit: Int
     /// Threads that do the socket I/O (each with its own epoll set). 1 means one internal polling
@@ -23,6 +27,7 @@ public struct HTTPServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 0,
         maxBodySize: Int = 1 << 20,
+        maxDiscardedBodySize: Int = 64 << 20,
         connectionLimit: Int = 10_000,
         ioThreads: Int = 1,
         idleTimeout: Duration = .seconds(60),
@@ -32,30 +37,11 @@ public struct HTTPServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
+        self.maxDiscardedBodySize = maxDiscardedBodySize
         self.connectionLimit = connectionLimit
         self.ioThreads = ioThreads
         self.idleTimeout = idleTimeout
         self.listenBacklog = listenBacklog
         self.shutdownGracePeriod = shutdownGracePeriod
     }
-}
-
-/// Why the server could not start.
-public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
-    public enum Code: String, Sendable {
-        case invalidAddress = "invalid_address"
-        case bindFailed = "bind_failed"
-        case alreadyStarted = "already_started"
-        case invalidConfiguration = "invalid_configuration"
-    }
-
-    public var code: Code
-    public var message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
 }

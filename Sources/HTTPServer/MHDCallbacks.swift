@@ -35,9 +35,13 @@ func mhdAccessHandler(
         MHD_get_connection_values_n(connection, .HEADER_KIND, mhdCollectHeader, contextPointer)
         MHD_get_connection_values_n(connection, .GET_ARGUMENT_KIND, mhdCollectQueryArgument, contextPointer)
         if let declared = context.contentLength, declared > core.maxBodySize {
-            // Answer before reading the body; libmicrohttpd then closes the connection.
-            context.phase = .answered
-            return mhdQueue(.text(413, "request body over \(core.maxBodySize) bytes\n"), on: connection)
+            guard declared <= core.maxDiscardedBodySize else {
+                // Not worth reading: answer now; libmicrohttpd then closes the connection.
+                context.phase = .answered
+                return mhdQueue(.text(413, "request body over \(core.maxBodySize) bytes\n"), on: connection)
+            }
+            // Read and drop it, then answer 413 (see `maxDiscardedBodySize`).
+            context.bodyTooLarge = true
         }
         return .YES
     }

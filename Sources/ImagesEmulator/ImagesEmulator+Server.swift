@@ -3,6 +3,7 @@ import Logging
 
 extension ImagesEmulator {
     /// Serves the emulator over HTTP on `configuration.host`/`port` and returns the bound port.
+    /// Once: an emulator that was stopped does not start again.
     @discardableResult
     public func start() throws(HTTPServerError) -> Int {
         let serverConfiguration = HTTPServerConfiguration(
@@ -14,7 +15,9 @@ extension ImagesEmulator {
             return await self.handle(request)
         }
         try self.server.withLock { (slot: inout HTTPServer?) throws(HTTPServerError) in
-            guard slot == nil else { throw HTTPServerError(.alreadyStarted, "ImagesEmulator.start() called twice") }
+            guard slot == nil, !stopped.load(ordering: .relaxed) else {
+                throw HTTPServerError(.alreadyStarted, "ImagesEmulator.start() called twice or after stop()")
+            }
             try server.start()
             slot = server
         }
@@ -30,6 +33,7 @@ extension ImagesEmulator {
     /// HTTP client. Idempotent.
     public func stop(gracePeriod: Duration = .seconds(1)) async {
         let running = server.withLock { slot -> HTTPServer? in
+            stopped.store(true, ordering: .relaxed)
             defer { slot = nil }
             return slot
         }

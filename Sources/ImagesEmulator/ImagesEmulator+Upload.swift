@@ -16,8 +16,8 @@ extension ImagesEmulator {
         } catch {
             return APIFailure.badRequest("malformed multipart body: \(error.description)").response
         }
-        let upload: UploadRequest
-        switch UploadRequest.parse(form) {
+        let upload: UploadForm
+        switch UploadForm.parse(form) {
         case .success(let u): upload = u
         case .failure(let f): return f.response
         }
@@ -46,7 +46,7 @@ extension ImagesEmulator {
         }
         if let failure = check(bytes) { return failure.response }
 
-        let id = upload.customID ?? UUID().uuidString.lowercased()
+        let id = upload.customID ?? imageIDs.next()
         let hash = configuration.accountHash
         let image = StoredImage(
             id: id, filename: filename, uploaded: Date(), requireSignedURLs: upload.requireSignedURLs,
@@ -74,9 +74,13 @@ extension ImagesEmulator {
         case .undecodable(_, let detail):
             return .undecodable(detail)
         case .image(let info):
-            if let w = info.width, let h = info.height,
-               max(w, h) > configuration.maxDimension || w * h > configuration.maxArea {
+            guard let w = info.width, let h = info.height else { return nil }
+            if max(w, h) > configuration.maxDimension || w * h > configuration.maxArea {
                 return .dimensions(w, h, maxSide: configuration.maxDimension, maxArea: configuration.maxArea)
+            }
+            // Animations count the pixels of every frame.
+            if info.frames > 1, w * h * info.frames > configuration.maxArea {
+                return .animationTooLarge(w, h, frames: info.frames, maxArea: configuration.maxArea)
             }
             return nil
         }
@@ -124,69 +128,5 @@ extension ImagesEmulator {
         case "127.0.0.1", "localhost", "[::1]": return true
         default: return source.host == configuration.host.lowercased()
         }
-    }
-}
-
-/// The fields of an upload form, checked.
-struct UploadRequest: Sendable {
-    enum Source: Sendable {
-        case url(String)
-        case file([UInt8])
-    }
-
-    static let maxMetadataBytes = 1024
-    static let maxCreatorCharacters = 1024
-
-    var source: Source
-    var filename: String?
-    var customID: String?
-    var requireSignedURLs = false
-    var metaJSON: String?
-    var creator: String?
-
-    static func parse(_ form: MultipartForm) -> Result<UploadRequest, APIFailure> {
-        let url = form["url"], file = form["file"]
-        let source: Source
-        switch (url, file) {
-        case (.some, .some): return .failure(.badRequest("url and file cannot be used together"))
-        case (.none, .none): return .failure(.badRequest("either url or file is required"))
-        case (.some(let u), .none):
-            guard let text = u.text, !text.trimmingSpaces.isEmpty else { return .failure(.badRequest("url is empty")) }
-            source = .url(text)
-        case (.none, .some(let f)):
-            source = .file(Array(f.body))
-        }
-        var upload = UploadRequest(source: source, filename: file?.filename)
-
-        if let idPart = form["id"] {
-            guard let id = idPart.text else { return .failure(.invalidID("must be UTF-8")) }
-            if let problem = CustomImageID.problem(id) { return .failure(.invalidID(problem)) }
-            upload.customID = id
-        }
-        if let part = form["requireSignedURLs"] {
-            switch part.text?.trimmingSpaces.lowercased() {
-            case "true", "1": upload.requireSignedURLs = true
-            case "false", "0", "": upload.requireSignedURLs = false
-            default: return .failure(.badRequest("requireSignedURLs must be true or false"))
-            }
-        }
-        if upload.requireSignedURLs, upload.customID != nil { return .failure(.privateCustomID) }
-        if let part = form["metadata"] {
-            guard part.body.count <= maxMetadataBytes else {
-                return .failure(.badRequest("metadata must be at most \(maxMetadataBytes) bytes"))
-            }
-            guard let text = part.text,
-                  (try? JSONSerialization.jsonObject(with: Data(part.body))) is [String: Any] else {
-                return .failure(.badRequest("metadata must be a JSON object"))
-            }
-            upload.metaJSON = String(text.trimmingSpaces)
-        }
-        if let part = form["creator"] {
-            guard let text = part.text, text.count <= maxCreatorCharacters else {
-                return .failure(.badRequest("creator must be at most \(maxCreatorCharacters) characters"))
-            }
-            upload.creator = text
-        }
-        return .success(upload)
     }
 }

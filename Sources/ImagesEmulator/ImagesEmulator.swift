@@ -27,6 +27,7 @@ public final class ImagesEmulator: Sendable {
     let state: Mutex<State>
     let origin: BuiltInOrigin
     let faults: FaultInjector
+    let imageIDs = ImageIDGenerator()
     /// API requests that reached fault injection since start or reset: the n of `FaultInjector`.
     let faultCounter = Atomic<UInt64>(0)
     let httpClient: any HTTPClient
@@ -34,6 +35,7 @@ public final class ImagesEmulator: Sendable {
     let logger: Logger
     /// The running server, between `start()` and `stop()`.
     let server = Mutex<HTTPServer?>(nil)
+    let stopped = Atomic<Bool>(false)
 
     /// `httpClient` fetches source URLs; by default the emulator makes (and shuts down) its own
     /// `CurlHTTPClient`, which reads at most `maxImageBytes + 1` bytes of a source.

@@ -4,6 +4,10 @@ import Foundation
 /// which costs a fraction of JSONEncoder per answer.
 enum JSONText {
     static func quote(_ s: String) -> String {
+        // Most strings (IDs, URLs, file names) need no escaping: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {

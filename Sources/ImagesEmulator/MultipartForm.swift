@@ -21,9 +21,10 @@ struct MultipartForm: Sendable {
 
     /// The boundary of a `multipart/form-data` content type, or nil when it is another type.
     static func boundary(contentType: String) -> String? {
-        guard let semi = contentType.firstIndex(of: ";"),
-              contentType[..<semi].trimmingSpaces.lowercased() == "multipart/form-data",
-              let value = parameter("boundary", in: contentType[...]) else { return nil }
+        let bytes = Array(contentType.utf8)
+        let typeEnd = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+        guard String(decoding: bytes[..<typeEnd], as: UTF8.self).trimmingSpaces.lowercased() == "multipart/form-data",
+              let value = parameter("boundary", in: bytes[...]) else { return nil }
         return value.isEmpty || value.count > 200 ? nil : value
     }
 
@@ -40,21 +41,23 @@ struct MultipartForm: Sendable {
             guard let headerEnd = Self.find(Self.crlfcrlf, in: body, from: cursor) else {
                 throw ParseError(description: "part headers not terminated")
             }
-            let headerText = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
             let contentStart = headerEnd + 4
             guard let next = Self.find([13, 10] + delimiter, in: body, from: contentStart) else {
                 throw ParseError(description: "closing boundary missing")
             }
             var part = Part(name: "", filename: nil, contentType: nil, body: body[contentStart..<next])
-            for line in headerText.split(separator: "\r\n") {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                let name = line[..<colon].trimmingSpaces.lowercased()
-                let value = line[line.index(after: colon)...].trimmingSpaces
-                if name == "content-disposition" {
+            var lineStart = cursor
+            while lineStart < headerEnd {
+                let lineEnd = Self.find([13, 10], in: body, from: lineStart).map { min($0, headerEnd) } ?? headerEnd
+                let line = body[lineStart..<lineEnd]
+                lineStart = lineEnd + 2
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                let value = line[(colon + 1)...]
+                if Self.equalsIgnoringCase(line[..<colon], "content-disposition") {
                     part.name = Self.parameter("name", in: value) ?? ""
                     part.filename = Self.parameter("filename", in: value)
-                } else if name == "content-type" {
-                    part.contentType = String(value)
+                } else if Self.equalsIgnoringCase(line[..<colon], "content-type") {
+                    part.contentType = String(String(decoding: value, as: UTF8.self).trimmingSpaces)
                 }
             }
             guard !part.name.isEmpty else { throw ParseError(description: "part without a name") }
@@ -74,28 +77,54 @@ struct MultipartForm: Sendable {
         return i
     }
 
-    /// `name="value"` or `name=value` in a Content-Disposition value; quoted-pair escapes undone.
-    static func parameter(_ key: String, in header: Substring) -> String? {
-        var rest = header[...]
-        while let semi = rest.firstIndex(of: ";") {
-            rest = rest[rest.index(after: semi)...]
-            let trimmed = rest.drop(while: { $0 == " " || $0 == "\t" })
-            guard let eq = trimmed.firstIndex(of: "="), trimmed[..<eq].lowercased() == key else { continue }
-            let value = trimmed[trimmed.index(after: eq)...]
-            if value.first == "\"" {
-                var out = ""
-                var escaped = false
-                for ch in value.dropFirst() {
-                    if escaped { out.append(ch); escaped = false }
-                    else if ch == "\\" { escaped = true }
-                    else if ch == "\"" { return out }
-                    else { out.append(ch) }
+    /// `key="value"` or `key=value` among the `;`-separated parameters of a header value (the
+    /// part before the first `;` is skipped); quoted-pair escapes undone; key case-insensitive.
+    static func parameter(_ key: String, in v: ArraySlice<UInt8>) -> String? {
+        let semicolon = UInt8(ascii: ";"), quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        guard var i = v.firstIndex(of: semicolon) else { return nil }
+        while i < v.endIndex {
+            i += 1  // past the `;`
+            while i < v.endIndex, isSpace(v[i]) { i += 1 }
+            let nameStart = i
+            while i < v.endIndex, v[i] != UInt8(ascii: "="), v[i] != semicolon { i += 1 }
+            var nameEnd = i
+            while nameEnd > nameStart, isSpace(v[nameEnd - 1]) { nameEnd -= 1 }
+            guard i < v.endIndex, v[i] == UInt8(ascii: "=") else { continue }
+            i += 1
+            while i < v.endIndex, isSpace(v[i]) { i += 1 }
+            var value: [UInt8] = []
+            if i < v.endIndex, v[i] == quote {
+                i += 1
+                var closed = false
+                while i < v.endIndex {
+                    let c = v[i]
+                    i += 1
+                    if c == backslash, i < v.endIndex { value.append(v[i]); i += 1 }
+                    else if c == quote { closed = true; break }
+                    else { value.append(c) }
                 }
-                return nil
+                guard closed else { return nil }
+                while i < v.endIndex, v[i] != semicolon { i += 1 }
+            } else {
+                let valueStart = i
+                while i < v.endIndex, v[i] != semicolon { i += 1 }
+                var valueEnd = i
+                while valueEnd > valueStart, isSpace(v[valueEnd - 1]) { valueEnd -= 1 }
+                value = Array(v[valueStart..<valueEnd])
             }
-            return String(value.prefix(while: { $0 != ";" }).trimmingSpaces)
+            if equalsIgnoringCase(v[nameStart..<nameEnd], key) { return String(decoding: value, as: UTF8.self) }
         }
         return nil
+    }
+
+    /// ASCII case-insensitive comparison of bytes, spaces around them ignored, with a lower-case key.
+    static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercaseKey: String) -> Bool {
+        var inner = bytes
+        while let f = inner.first, f == 0x20 || f == 0x09 { inner = inner.dropFirst() }
+        while let l = inner.last, l == 0x20 || l == 0x09 { inner = inner.dropLast() }
+        let key = lowercaseKey.utf8
+        return inner.count == key.count && zip(inner, key).allSatisfy { a, b in (a >= 65 && a <= 90 ? a + 32 : a) == b }
     }
 
     /// The index of the first occurrence of `needle` in `haystack` at or after `start`.

@@ -26,19 +26,23 @@ struct SourceURL: Sendable, Equatable {
 
     /// The path without the query.
     var path: String {
-        if let q = pathAndQuery.firstIndex(of: "?") { return String(pathAndQuery[..<q]) }
-        return pathAndQuery
+        guard let q = pathAndQuery.utf8.firstIndex(of: UInt8(ascii: "?")) else { return pathAndQuery }
+        return String(pathAndQuery[..<q])
     }
 
     var query: String? {
-        guard let q = pathAndQuery.firstIndex(of: "?") else { return nil }
-        return String(pathAndQuery[pathAndQuery.index(after: q)...])
+        guard let q = pathAndQuery.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return String(pathAndQuery[pathAndQuery.utf8.index(after: q)...])
     }
 
     /// The last path component, percent-decoded: Cloudflare's `filename`.
     var filename: String? {
-        let last = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init)
-        guard let last, !last.isEmpty else { return nil }
+        let p = Array(path.utf8)
+        var end = p.count
+        while end > 0, p[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        guard end > 0 else { return nil }
+        let start = (p[..<end].lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
+        let last = String(decoding: p[start..<end], as: UTF8.self)
         return PercentDecoding.decode(last) ?? last
     }
 
@@ -49,107 +53,63 @@ struct SourceURL: Sendable, Equatable {
         return "Basic " + Base64.encode(Array(pair.utf8))
     }
 
-    /// Nil when the text is not an absolute http(s) URL with a host.
+    /// Nil when the text is not an absolute http(s) URL with a host. Works on UTF-8 bytes: this
+    /// runs once per upload.
     init?(_ raw: String) {
-        let text = raw.trimmingSpaces
-        guard let sep = text.range(of: "://") else { return nil }
-        let scheme = text[..<sep.lowerBound].lowercased()
+        let b = Array(raw.trimmingSpaces.utf8)
+        func text(_ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
+        func first(_ c: UInt8, in r: Range<Int>) -> Int? { b[r].firstIndex(of: c) }
+        // scheme://
+        guard let colon = first(UInt8(ascii: ":"), in: 0..<b.count), colon + 2 < b.count,
+              b[colon + 1] == UInt8(ascii: "/"), b[colon + 2] == UInt8(ascii: "/") else { return nil }
+        let scheme = text(0..<colon).lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         self.scheme = scheme
-        var rest = text[sep.upperBound...]
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
-        let tail = rest[authorityEnd...]
-        pathAndQuery = tail.isEmpty ? "/" : (tail.first == "?" ? "/" + tail : String(tail))
-        guard !pathAndQuery.contains(where: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }) else { return nil }
+        var end = b.count
+        if let hash = first(UInt8(ascii: "#"), in: colon + 3..<b.count) { end = hash }
+        let authorityStart = colon + 3
+        let authorityEnd = b[authorityStart..<end].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) ?? end
+        // Path and query as sent; no raw whitespace or control characters.
+        guard !b[authorityEnd..<end].contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return nil }
+        if authorityEnd == end {
+            pathAndQuery = "/"
+        } else if b[authorityEnd] == UInt8(ascii: "?") {
+            pathAndQuery = "/" + text(authorityEnd..<end)
+        } else {
+            pathAndQuery = text(authorityEnd..<end)
+        }
 
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            authority = authority[authority.index(after: at)...]
-            if let colon = userInfo.firstIndex(of: ":") {
-                user = PercentDecoding.decode(String(userInfo[..<colon])) ?? String(userInfo[..<colon])
-                let pw = String(userInfo[userInfo.index(after: colon)...])
-                password = PercentDecoding.decode(pw) ?? pw
+        var hostStart = authorityStart
+        if let at = b[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) {
+            if let c = first(UInt8(ascii: ":"), in: authorityStart..<at) {
+                user = PercentDecoding.decode(text(authorityStart..<c)) ?? text(authorityStart..<c)
+                password = PercentDecoding.decode(text((c + 1)..<at)) ?? text((c + 1)..<at)
             } else {
-                user = PercentDecoding.decode(String(userInfo)) ?? String(userInfo)
+                user = PercentDecoding.decode(text(authorityStart..<at)) ?? text(authorityStart..<at)
             }
+            hostStart = at + 1
         }
-        var hostPart = Substring(authority)
-        var portText: Substring?
-        if hostPart.first == "[" {
-            guard let close = hostPart.firstIndex(of: "]") else { return nil }
-            let after = hostPart[hostPart.index(after: close)...]
-            if after.first == ":" { portText = after.dropFirst() } else if !after.isEmpty { return nil }
-            hostPart = hostPart[...close]
-        } else if let colon = hostPart.lastIndex(of: ":") {
-            portText = hostPart[hostPart.index(after: colon)...]
-            hostPart = hostPart[..<colon]
+        var hostEnd = authorityEnd
+        var portRange: Range<Int>?
+        if hostStart < authorityEnd, b[hostStart] == UInt8(ascii: "[") {
+            guard let close = first(UInt8(ascii: "]"), in: hostStart..<authorityEnd) else { return nil }
+            if close + 1 < authorityEnd {
+                guard b[close + 1] == UInt8(ascii: ":") else { return nil }
+                portRange = (close + 2)..<authorityEnd
+            }
+            hostEnd = close + 1
+        } else if let c = b[hostStart..<authorityEnd].lastIndex(of: UInt8(ascii: ":")) {
+            portRange = (c + 1)..<authorityEnd
+            hostEnd = c
         }
-        guard !hostPart.isEmpty, !hostPart.contains(where: { $0 == " " || $0 == "/" }) else { return nil }
-        host = hostPart.lowercased()
-        if let portText, !portText.isEmpty {
-            guard let p = Int(portText), (1...65535).contains(p) else { return nil }
+        guard hostStart < hostEnd, !b[hostStart..<hostEnd].contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return nil }
+        host = text(hostStart..<hostEnd).lowercased()
+        if let portRange, !portRange.isEmpty {
+            guard let p = Int(text(portRange)), (1...65535).contains(p) else { return nil }
             port = (scheme == "http" && p == 80) || (scheme == "https" && p == 443) ? nil : p
         }
     }
 
     /// The port a connection goes to.
     var effectivePort: Int { port ?? (scheme == "https" ? 443 : 80) }
-}
-
-enum PercentDecoding {
-    /// Nil when an escape is malformed or the bytes are not UTF-8.
-    static func decode(_ s: String) -> String? {
-        guard s.utf8.contains(UInt8(ascii: "%")) else { return s }
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        var it = Array(s.utf8)[...]
-        while let c = it.popFirst() {
-            if c == UInt8(ascii: "%") {
-                guard let h = it.popFirst(), let l = it.popFirst(), let hv = hexValue(h), let lv = hexValue(l) else { return nil }
-                out.append(hv << 4 | lv)
-            } else {
-                out.append(c)
-            }
-        }
-        return String(validating: out, as: UTF8.self)
-    }
-
-    static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-}
-
-enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i < bytes.count {
-            let b0 = bytes[i], b1 = i + 1 < bytes.count ? bytes[i + 1] : 0, b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            out.append(i + 1 < bytes.count ? alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? alphabet[Int(b2 & 0x3f)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: Substring {
-        let s = Substring(self)
-        guard let first = s.firstIndex(where: { !$0.isWhitespace }) else { return "" }
-        let last = s.lastIndex(where: { !$0.isWhitespace })!
-        return s[first...last]
-    }
 }

@@ -17,9 +17,11 @@ struct StoredImage: Sendable {
     var json: String = ""
 
     init(id: String, filename: String?, uploaded: Date, requireSignedURLs: Bool, variants: [String], metaJSON: String?, creator: String?, sourceURL: String?) {
+        // Milliseconds, as the API reports it: the Date and the JSON agree.
+        let ms = Int64((uploaded.timeIntervalSince1970 * 1000).rounded(.down))
         self.id = id
         self.filename = filename
-        self.uploaded = uploaded
+        self.uploaded = Date(timeIntervalSince1970: Double(ms) / 1000)
         self.requireSignedURLs = requireSignedURLs
         self.variants = variants
         self.metaJSON = metaJSON
@@ -29,7 +31,7 @@ struct StoredImage: Sendable {
         if let filename { s += ",\"filename\":" + JSONText.quote(filename) }
         if let metaJSON { s += ",\"meta\":" + metaJSON }
         if let creator { s += ",\"creator\":" + JSONText.quote(creator) }
-        s += ",\"uploaded\":" + JSONText.quote(CloudflareDate.format(uploaded))
+        s += ",\"uploaded\":\"" + ISO8601Milliseconds.format(millisecondsSince1970: ms) + "\""
         s += ",\"requireSignedURLs\":" + (requireSignedURLs ? "true" : "false")
         s += ",\"variants\":" + JSONText.array(variants) + "}"
         json = s

@@ -45,7 +45,7 @@ final class ConsumerCore: KafkaClientContext, @unchecked Sendable {
     // MARK: Poll thread
 
     func startPollThread(handle: KafkaHandle) {
-        let thread = Thread { [self] in
+        PollThread.start("kafka-consumer") { [self] in
             runPollLoop(handle.pointer)
             shutDown(handle.pointer)
             let waiters = state.withLock { state in
@@ -57,8 +57,6 @@ final class ConsumerCore: KafkaClientContext, @unchecked Sendable {
             // The handle (rd_kafka_destroy) goes with the last reference: this closure's or the
             // KafkaConsumer's.
         }
-        thread.name = "kafka-consumer-poll"
-        thread.start()
     }
 
     private func runPollLoop(_ rk: OpaquePointer) {
@@ -70,7 +68,7 @@ final class ConsumerCore: KafkaClientContext, @unchecked Sendable {
             guard let first = rd_kafka_consumer_poll(rk, pollMs) else { continue }
             let epoch = revocationEpoch.load(ordering: .acquiring)
             var records: [KafkaRecord] = []
-            records.reserveCapacity(min(maxBatch, 256))
+            records.reserveCapacity(min(maxBatch, 1024))
             take(first, into: &records, converter: &converter)
             while records.count < maxBatch, let message = rd_kafka_consumer_poll(rk, 0) {
                 take(message, into: &records, converter: &converter)

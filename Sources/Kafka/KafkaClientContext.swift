@@ -11,13 +11,18 @@ import Synchronization
 class KafkaClientContext: @unchecked Sendable {
     let logger: Logger
     private let fatal = Mutex<KafkaError?>(nil)
+    /// Lets the hot path (every send) skip the lock.
+    private let fatalRaised = Atomic<Bool>(false)
 
     init(logger: Logger) {
         self.logger = logger
     }
 
     /// The fatal error librdkafka raised, if any; the client is unusable after one.
-    var fatalError: KafkaError? { fatal.withLock { $0 } }
+    var fatalError: KafkaError? {
+        guard fatalRaised.load(ordering: .acquiring) else { return nil }
+        return fatal.withLock { $0 }
+    }
 
     /// Called by the error callback, on the thread that polls the client.
     func clientError(_ rk: OpaquePointer, code: KafkaError.Code, reason: String) {
@@ -27,10 +32,13 @@ class KafkaClientContext: @unchecked Sendable {
             let error = KafkaError(
                 code: KafkaError.Code(underlying), message: String(cBuffer: buffer), isRetriable: false, isFatal: true)
             fatal.withLock { if $0 == nil { $0 = error } }
+            fatalRaised.store(true, ordering: .releasing)
             logger.critical("librdkafka raised a fatal error", metadata: ["error": "\(error)"])
             fatalErrorRaised(error)
-        } else if code == .allBrokersDown || code == .transport {
-            // Reported on every reconnect attempt while a broker is down: useful, not alarming.
+        } else if code == .transport {
+            // librdkafka's own log line (facility FAIL) already says this, on every reconnect.
+            logger.debug("kafka: \(reason)", metadata: ["code": "\(code.name)"])
+        } else if code == .allBrokersDown {
             logger.warning("kafka: \(reason)", metadata: ["code": "\(code.name)"])
         } else {
             logger.error("kafka: \(reason)", metadata: ["code": "\(code.name)"])

@@ -114,3 +114,11 @@ public final class KafkaProducer: Sendable {
         await core.close()
     }
 }
+
+extension KafkaProducer {
+    /// Makes librdkafka raise a fatal error as if the broker had caused one
+    /// (`rd_kafka_test_fatal_error`), to test how callers handle it.
+    func raiseFatalErrorForTesting(_ code: KafkaError.Code, reason: String) {
+        _ = rd_kafka_test_fatal_error(handle.pointer, code.native, reason)
+    }
+}

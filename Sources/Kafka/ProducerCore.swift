@@ -6,21 +6,25 @@ import Synchronization
 /// The producer's shared state, reached by the delivery-report callback through the opaque.
 final class ProducerCore: KafkaClientContext, @unchecked Sendable {
     private struct State {
-        var closed = false
         var closeRequested = false
         var finished = false
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
+    /// No record slips in after close has flushed (its `send` would never be resumed): an enqueue
+    /// counts itself in `enqueuing` before it checks `closed`; close sets `closed`, then waits
+    /// for `enqueuing` to drop to zero. Sequentially consistent, so one of the two always sees
+    /// the other. (Lock-free: sends from several threads do not contend here.)
+    private let closed = Atomic<Bool>(false)
+    private let enqueuing = Atomic<Int>(0)
 
-    /// Enqueues one record. The check of `closed` and the enqueue happen under one lock, so no
-    /// record slips in after close has flushed (its `send` would never be resumed).
+    /// Enqueues one record.
     func produce(_ record: KafkaProducerRecord, handle: KafkaHandle, opaque: UnsafeMutableRawPointer) -> KafkaError? {
         if let fatal = fatalError { return fatal }
-        return state.withLock { state -> KafkaError? in
-            guard !state.closed else { return .closed }
-            return ProducerCore.enqueue(record, rk: handle.pointer, opaque: opaque)
-        }
+        enqueuing.add(1, ordering: .sequentiallyConsistent)
+        defer { enqueuing.subtract(1, ordering: .sequentiallyConsistent) }
+        guard !closed.load(ordering: .sequentiallyConsistent) else { return .closed }
+        return ProducerCore.enqueue(record, rk: handle.pointer, opaque: opaque)
     }
 
     func requestClose() {
@@ -40,13 +44,14 @@ final class ProducerCore: KafkaClientContext, @unchecked Sendable {
     }
 
     func startPollThread(handle: KafkaHandle, options: KafkaProducer.Options) {
-        let thread = Thread { [self] in
+        PollThread.start("kafka-producer") { [self] in
             let rk = handle.pointer
             let pollMs = Int32(clamping: KafkaConfig.milliseconds(of: options.pollInterval))
             while !state.withLock({ $0.closeRequested }) {
                 rd_kafka_poll(rk, pollMs)
             }
-            state.withLock { $0.closed = true }
+            closed.store(true, ordering: .sequentiallyConsistent)
+            while enqueuing.load(ordering: .sequentiallyConsistent) > 0 { sched_yield() }
             shutDown(rk, flushTimeout: options.flushTimeout)
             let waiters = state.withLock { state in
                 state.finished = true
@@ -56,8 +61,6 @@ final class ProducerCore: KafkaClientContext, @unchecked Sendable {
             for waiter in waiters { waiter.resume() }
             // `handle` is released when this closure ends; the producer object may still hold it.
         }
-        thread.name = "kafka-producer-poll"
-        thread.start()
     }
 
     /// Flushes, then purges what is left so that every pending `send` is resumed.

@@ -5,6 +5,7 @@ import Foundation
 
 let commands: [any Command.Type] = [
     RunCommand.self,
+    DemoCommand.self,
     DevKafkaCommand.self,
     EmulatorCommand.self,
     BenchCommand.self,

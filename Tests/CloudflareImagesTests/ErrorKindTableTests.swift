@@ -65,6 +65,16 @@ import Testing
         #expect(Kind.classify(httpStatus: status, codes: [5999, 1]) == kind)
     }
 
+    @Test(arguments: [
+        ("Bad request: image dimensions 12001x10 exceed the limit", Kind.sourceRejected),
+        ("Image exceeds 100 megapixels", .sourceRejected), ("Bad request", .invalidRequest), ("", .invalidRequest),
+    ])
+    func badRequestAboutImageLimitsIsTheSource(message: String, kind: Kind) {
+        #expect(Kind.classify(httpStatus: 400, errors: [APIMessage(code: 5400, message: message)]) == kind)
+        // Only 5400: another code keeps its row.
+        #expect(Kind.classify(httpStatus: 400, errors: [APIMessage(code: 5411, message: message)]) == .invalidRequest)
+    }
+
     @Test func a429IsRateLimitedWhateverTheBody() {
         #expect(Kind.classify(httpStatus: 429, codes: []) == .rateLimited)
         #expect(Kind.classify(httpStatus: 429, codes: [5455]) == .rateLimited)

@@ -72,7 +72,7 @@ import Testing
 
 @Suite struct JSONValueTests {
     @Test func literalsBuildTheSameValues() {
-        let literal: [String: JSONValue] = ["s": "x", "i": 3, "d": 1.5, "b": true, "n": nil, "a": [1, "two"], "o": ["k": "v"]]
+        let literal: [String: JSONValue] = ["s": "x", "i": 3, "d": 1.5, "b": true, "n": .null, "a": [1, "two"], "o": ["k": "v"]]
         let explicit: [String: JSONValue] = [
             "s": .string("x"), "i": .number(3), "d": .number(1.5), "b": .bool(true), "n": .null,
             "a": .array([.number(1), .string("two")]), "o": .object(["k": .string("v")]),
@@ -83,7 +83,7 @@ import Testing
     @Test func decodesEveryJSONType() throws {
         let json = #"{"s":"x","i":3,"d":1.5,"b":false,"n":null,"a":[1,"two"],"o":{"k":"v"}}"#
         let value = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))
-        #expect(value == ["s": "x", "i": 3, "d": 1.5, "b": false, "n": nil, "a": [1, "two"], "o": ["k": "v"]])
+        #expect(value == ["s": "x", "i": 3, "d": 1.5, "b": false, "n": .null, "a": [1, "two"], "o": ["k": "v"]])
         #expect(UploadRequest.serializedMetadata(value).map { String(decoding: $0, as: UTF8.self) }
             == #"{"a":[1,"two"],"b":false,"d":1.5,"i":3,"n":null,"o":{"k":"v"},"s":"x"}"#)
     }
@@ -114,12 +114,12 @@ import Testing
     }
 
     @Test func keysSortedAndNested() {
-        #expect(text(["b": ["y": 1, "x": [true, nil]], "a": [:], "c": []]) == #"{"a":{},"b":{"x":[true,null],"y":1},"c":[]}"#)
+        #expect(text(["b": ["y": 1, "x": [true, .null]], "a": [:], "c": []]) == #"{"a":{},"b":{"x":[true,null],"y":1},"c":[]}"#)
     }
 
     /// Whatever is sent parses back, with Foundation's parser, to the same value.
     @Test func foundationReadsItBack() throws {
-        let value: JSONValue = ["s": "q\"\u{02}\\/ü", "n": [1.25, -3, 1e300], "o": ["k": nil, "t": false]]
+        let value: JSONValue = ["s": "q\"\u{02}\\/ü", "n": [1.25, -3, 1e300], "o": ["k": .null, "t": false]]
         let bytes = try #require(value.compactJSONBytes)
         #expect(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) == value)
         #expect(value.jsonString == String(decoding: bytes, as: UTF8.self))

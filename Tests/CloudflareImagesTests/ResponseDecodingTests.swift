@@ -165,3 +165,38 @@ import Testing
         #expect(CloudflareDate.format(Date(timeIntervalSince1970: 0.0996)) == "1970-01-01T00:00:00.100Z")
     }
 }
+
+@Suite struct EnvelopeShapeTests {
+    func failure(_ status: Int, _ body: String) -> ImagesAPIError? {
+        do {
+            _ = try ImagesClient.decodeImageResponse(Fixtures.response(status, body), operation: .upload)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func jsonThatIsNotAnEnvelopeKeepsItsTextInTheMessage() throws {
+        let error = try #require(failure(500, #"{"message":"internal trouble"}"#))
+        #expect(error.kind == .transient)
+        #expect(error.message.contains("internal trouble"))
+    }
+
+    @Test func errorsWithoutSuccessFieldStillCount() throws {
+        let error = try #require(failure(400, #"{"errors":[{"code":5454,"message":"origin refused"}]}"#))
+        #expect(error.kind == .sourceRejected)
+        #expect(error.codes == [5454])
+    }
+
+    @Test func successTrueOnAnErrorStatusIsAFailure() throws {
+        let error = try #require(failure(500, Fixtures.success()))
+        #expect(error.kind == .transient)
+    }
+
+    @Test func messagesOfASuccessAreKept() throws {
+        let body = #"{"result":\#(Fixtures.imageJSON),"success":true,"errors":[],"messages":[{"code":1,"message":"note"}]}"#
+        let response = try ImagesClient.decodeImageResponse(Fixtures.response(201, body), operation: .upload)
+        #expect(response.messages == [APIMessage(code: 1, message: "note")])
+        #expect(response.httpStatus == 201)
+    }
+}

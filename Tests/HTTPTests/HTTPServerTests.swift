@@ -109,12 +109,21 @@ struct HTTPServerTests {
             let large = try await client.execute(HTTPClientRequest(method: "POST", url: base + "/echo", body: Array(repeating: 65, count: 1001)))
             #expect(large.status == 413)
 
+            // Far over the cap: answered before the client has sent it all.
+            let huge = try await client.execute(HTTPClientRequest(method: "POST", url: base + "/echo", body: Array(repeating: 66, count: 8 << 20)))
+            #expect(huge.status == 413)
+
             // Chunked: no Content-Length, the cap is found while reading.
             let chunk = String(repeating: "B", count: 600)
             let raw = await rawExchange(port: server.port,
                 "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
                 "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n")
             #expect(raw.hasPrefix("HTTP/1.1 413"))
+
+            // Declared far over what is worth reading: answered at once, before any body is sent.
+            let early = await rawExchange(port: server.port,
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999999\r\n\r\n")
+            #expect(early.hasPrefix("HTTP/1.1 413"))
         }
     }
 

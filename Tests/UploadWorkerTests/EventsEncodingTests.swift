@@ -174,3 +174,69 @@ struct EventsTimestampTests {
         }
     }
 }
+
+@Suite("Event decoding (reading output events back)")
+struct EventsOutputDecodingTests {
+    @Test("a result event reads back equal")
+    func resultRoundTrip() throws {
+        let request = try EventFixtures.request(#"{"url": "https://u:p@example.com/a.png", "requestId": "r-1"}"#)
+        let at = Date(timeIntervalSince1970: 1_796_000_003.25)
+        for event in [
+            UploadResultEvent(request: request, image: EventFixtures.image(), deduplicated: false, attempts: 2, completedAt: at),
+            UploadResultEvent(requestID: "x", sourceURL: "http://h/", image: Image(id: "i", filename: nil, uploaded: at, requireSignedURLs: true, variants: [], metadata: nil, creator: nil),
+                              deduplicated: true, attempts: 0, source: EventFixtures.source(timestamp: nil), completedAt: at),
+        ] {
+            #expect(try UploadResultEvent(decoding: event.encoded().value) == event)
+        }
+    }
+
+    @Test("an error event reads back equal")
+    func errorRoundTrip() throws {
+        let at = Date(timeIntervalSince1970: 1_796_000_010.125)
+        let request = try EventFixtures.request(#"{"a":1,"url":"https://example.com/a.png"}"#)
+        let failed = UploadErrorEvent(request: request, failure: UploadFailure(kind: .rateLimited, message: "429", httpStatus: 429,
+                                      cloudflareErrors: [APIMessage(code: 971, message: "throttle")]), attempts: 6, firstAttemptAt: at, lastAttemptAt: at, failedAt: at)
+        #expect(try UploadErrorEvent(decoding: failed.encoded().value) == failed)
+
+        let invalid = try #require(EventFixtures.invalid([0xFF, 0x00]))
+        let refused = UploadErrorEvent(invalid: invalid, failedAt: at)
+        #expect(try UploadErrorEvent(decoding: refused.encoded().value) == refused)
+    }
+
+    @Test("malformed events are refused with the field's name", arguments: [
+        "not json", "[]", #"{"requestId": "r"}"#,
+        #"{"requestId":"r","sourceUrl":"u","deduplicated":"yes","attempts":1,"image":{},"source":{},"completedAt":"x"}"#,
+    ])
+    func malformed(_ text: String) {
+        #expect(throws: EventDecodingError.self) { try UploadResultEvent(decoding: Array(text.utf8)) }
+        #expect(throws: EventDecodingError.self) { try UploadErrorEvent(decoding: Array(text.utf8)) }
+    }
+}
+
+@Suite("Events and the Images client")
+struct EventsImagesAPITests {
+    @Test("every API error kind maps to the event kind of the same name", arguments: ImagesAPIError.Kind.allCases)
+    func kinds(_ kind: ImagesAPIError.Kind) {
+        #expect(UploadErrorKind(kind).rawValue == kind.rawValue)
+        let error = ImagesAPIError(kind: kind, operation: .upload, httpStatus: 400, errors: [APIMessage(code: 5400, message: "Bad request")], message: "m")
+        let failure = UploadFailure(error)
+        #expect(failure.kind.rawValue == kind.rawValue)
+        #expect(failure.retryable == kind.isRetryable)
+        #expect(failure.httpStatus == 400 && failure.cloudflareErrors.map(\.code) == [5400] && failure.message == "m")
+    }
+
+    @Test("the upload request carries the fields, and a derived ID only where allowed")
+    func uploadRequest() throws {
+        let plain = try EventFixtures.request(#"{"url": "https://u:p@example.com/a.png", "metadata": {"k": 1}, "creator": "c"}"#)
+        let derived = plain.idempotencyKey.derivedImageID
+        #expect(plain.uploadRequest() == UploadRequest(url: "https://u:p@example.com/a.png", metadata: ["k": .number(1)], creator: "c"))
+        #expect(plain.uploadRequest(derivedID: derived).id == derived)
+        #expect(plain.uploadRequest(derivedID: derived).validationProblems().isEmpty)
+
+        let own = try EventFixtures.request(#"{"url": "https://example.com/a.png", "id": "mine"}"#)
+        #expect(own.uploadRequest(derivedID: derived).id == "mine")
+        let signed = try EventFixtures.request(#"{"url": "https://example.com/a.png", "requireSignedURLs": true}"#)
+        #expect(signed.uploadRequest(derivedID: derived).id == nil)
+        #expect(signed.uploadRequest(derivedID: derived).requireSignedURLs)
+    }
+}

@@ -44,11 +44,12 @@ extension WorkerConfiguration {
     public static let settings: [Setting] = [
         Setting("KAFKA_BOOTSTRAP_SERVERS", "host:port,...", default: nil, required: true,
                 "Kafka brokers to start from (librdkafka's bootstrap.servers).") { raw, c throws(SettingValueError) in
-            guard !raw.contains(where: \.isWhitespace) else { throw SettingValueError("expected host:port[,host:port...] without spaces") }
+            guard !raw.isEmpty, !raw.contains(where: \.isWhitespace) else { throw SettingValueError("expected host:port[,host:port...] without spaces") }
             c.kafka.properties["bootstrap.servers"] = raw
         },
         Setting("KAFKA_GROUP_ID", "id", default: "image-upload-worker",
-                "Consumer group; workers in one group share the partitions.") { raw, c in
+                "Consumer group; workers in one group share the partitions.") { raw, c throws(SettingValueError) in
+            guard !raw.isEmpty, !raw.contains(where: \.isNewline) else { throw SettingValueError("expected a group name") }
             c.kafka.properties["group.id"] = raw
         },
         Setting("KAFKA_AUTO_OFFSET_RESET", "where", default: "earliest",
@@ -69,7 +70,7 @@ extension WorkerConfiguration {
         },
         Setting("CLOUDFLARE_ACCOUNT_ID", "id", default: nil, required: true, "Cloudflare account that owns the images.") { raw, c throws(SettingValueError) in
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-            guard raw.count <= 64, raw.allSatisfy(allowed.contains) else {
+            guard !raw.isEmpty, raw.count <= 64, raw.allSatisfy(allowed.contains) else {
                 throw SettingValueError("expected an account ID of letters, digits, '-' or '_' (32 hex digits on Cloudflare)")
             }
             c.cloudflare.accountID = raw
@@ -79,15 +80,16 @@ extension WorkerConfiguration {
             c.cloudflare.apiToken = try Self.token(raw)
         },
         Setting("CLOUDFLARE_API_TOKEN_FILE", "path", default: nil,
-                "File holding the API token (e.g. a mounted secret); surrounding whitespace is ignored.") { raw, c in
+                "File holding the API token (e.g. a mounted secret); surrounding whitespace is ignored.") { raw, c throws(SettingValueError) in
+            guard !raw.isEmpty else { throw SettingValueError("expected a file path") }
             c.cloudflare.apiTokenFile = raw
         },
         Setting("CLOUDFLARE_API_BASE_URL", "url", default: Cloudflare.defaultBaseURL.absoluteString,
                 "Base URL of the Cloudflare API (point it at the emulator for tests).") { raw, c throws(SettingValueError) in
             c.cloudflare.baseURL = try SettingParsers.httpURL(raw)
         },
-        Setting("IDEMPOTENCY_STORE", "url", default: StoreLocation.default.description,
-                "Where uploads are remembered: sqlite:<path> (relative to the working directory), or memory (tests and demos: forgotten on exit).") { raw, c throws(SettingValueError) in
+        Setting("IDEMPOTENCY_STORE", "url", default: "sqlite:upload-worker.sqlite",
+                "Where uploads are remembered: sqlite:<path> (relative to the working directory), or memory (forgotten on exit; tests and demos).") { raw, c throws(SettingValueError) in
             c.idempotency.store = try Self.store(raw)
         },
         Setting("IDEMPOTENCY_TTL", "duration", default: "forever",
@@ -162,12 +164,16 @@ extension WorkerConfiguration {
         return Secret(token)
     }
 
-    private static func store(_ raw: String) throws(SettingValueError) -> StoreLocation {
-        do {
-            return try StoreLocation(parsing: raw)
-        } catch {
-            throw SettingValueError(error.problem)
-        }
+    private static func store(_ raw: String) throws(SettingValueError) -> Idempotency.Store {
+        let raw = raw.trimmingCharacters(in: .whitespaces)
+        if raw == "memory" || raw == "memory:" { return .memory }
+        guard let colon = raw.firstIndex(of: ":") else { throw SettingValueError("expected sqlite:<path> or memory") }
+        let scheme = raw[..<colon].lowercased()
+        var path = String(raw[raw.index(after: colon)...])
+        guard scheme == "sqlite" else { throw SettingValueError("unsupported store '\(scheme)'; expected sqlite:<path> or memory") }
+        if path.hasPrefix("//") { path.removeFirst(2) }  // sqlite:///abs/path as well as sqlite:/abs/path
+        guard !path.isEmpty else { throw SettingValueError("expected sqlite:<path> with a path") }
+        return .sqlite(path: path)
     }
 
     private static func rate(_ raw: String) throws(SettingValueError) -> Double {

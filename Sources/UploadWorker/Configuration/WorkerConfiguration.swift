@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import Logging
 
 /// Everything `upload-worker run` can be told, with its defaults. Loaded from the environment
@@ -55,6 +56,10 @@ public struct WorkerConfiguration: Sendable, Equatable {
             self.properties["auto.offset.reset"] = autoOffsetReset
         }
 
+        /// The properties as the Kafka module's configuration, for the consumer and the producer
+        /// (each adds the settings it owns).
+        public var config: KafkaConfig { KafkaConfig(properties: properties) }
+
         public var bootstrapServers: String { properties["bootstrap.servers"] ?? "" }
         public var groupID: String { properties["group.id"] ?? "" }
 
@@ -65,7 +70,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
 
         /// Properties whose values are credentials (passwords, secrets, private keys, tokens).
         public static func isSensitive(_ property: String) -> Bool {
-            ["password", "secret", "token", "key.pem", "sasl.oauthbearer.config", "sasl.jaas"].contains { property.contains($0) }
+            ["password", "secret", "token", "key.pem", "keystore", "sasl.oauthbearer.config", "sasl.jaas"].contains { property.contains($0) }
         }
 
         /// The environment variable that sets a property: `sasl.username` -> `KAFKA_SASL_USERNAME`.
@@ -92,23 +97,33 @@ public struct WorkerConfiguration: Sendable, Equatable {
     }
 
     public struct Idempotency: Sendable, Equatable {
-        /// Where the store lives (`IDEMPOTENCY_STORE`). Default: `StoreLocation.default`
-        /// (`sqlite:upload-worker.sqlite`, in the working directory).
-        public var store: StoreLocation = .default
+        /// Default: `.sqlite(path: "upload-worker.sqlite")` (in the working directory).
+        public var store: Store = .sqlite(path: "upload-worker.sqlite")
         /// How long a successful upload is remembered; nil = forever. Default: nil.
         public var successTTL: Duration?
         /// How long a permanent failure is remembered (so a repeat fails without an API call);
         /// nil = not remembered. Default: nil.
         public var failureTTL: Duration?
 
-        public init(store: StoreLocation = .default, successTTL: Duration? = nil, failureTTL: Duration? = nil) {
+        public init(store: Store = .sqlite(path: "upload-worker.sqlite"), successTTL: Duration? = nil, failureTTL: Duration? = nil) {
             self.store = store
             self.successTTL = successTTL
             self.failureTTL = failureTTL
         }
 
-        /// The idempotency module's `StoreLocation` is the one definition of `IDEMPOTENCY_STORE`.
-        public typealias Store = StoreLocation
+        /// Where the idempotency store lives: `IDEMPOTENCY_STORE=sqlite:<path>`, or `memory`
+        /// (forgotten on exit; for tests and demos).
+        public enum Store: Sendable, Equatable, CustomStringConvertible {
+            case sqlite(path: String)
+            case memory
+
+            public var description: String {
+                switch self {
+                case .sqlite(let path): return "sqlite:\(path)"
+                case .memory: return "memory"
+                }
+            }
+        }
     }
 
     /// How image IDs are chosen when a request carries none (issue 4, `IMAGE_ID_MODE`).

@@ -13,8 +13,8 @@ public struct RequestLimits: Sendable, Hashable {
     /// base64-encoded, with `requestTruncated: true`. Default: 64 KiB.
     public var truncatedPayloadBytes: Int
 
-    /// Cloudflare's limits on the upload's fields (defined once, in `UploadRequest.Limits`); not
-    /// configurable because the API enforces them.
+    /// Cloudflare's limits on the upload's fields (`UploadRequest.Limits`); not configurable
+    /// because the API enforces them.
     public static let maxCustomIDCharacters = UploadRequest.Limits.customIDLength
     public static let maxMetadataBytes = UploadRequest.Limits.metadataBytes
     public static let maxCreatorCharacters = UploadRequest.Limits.creatorLength

@@ -45,23 +45,23 @@ public struct OffsetTrackerState<Partition: Hashable & Sendable>: Sendable {
     /// Records a record taken from the consumer. `pause` is true when the partition just reached
     /// the buffer cap: the caller pauses it (once; it stays paused until a finish says resume).
     public mutating func take(_ partition: Partition, offset: Int64) throws(OffsetTrackerError) -> TakeAction<Partition> {
-        guard var a = assignments[partition] else {
+        guard let i = assignments.index(forKey: partition) else {
             throw OffsetTrackerError(.notAssigned, "record at offset \(offset) from a partition that is not assigned: \(partition)")
         }
-        try a.progress.take(offset)
-        let pause = !a.paused && a.progress.windowCount >= configuration.bufferCap
-        if pause { a.paused = true }
-        assignments[partition] = a
-        return TakeAction(ticket: OffsetTicket(partition: partition, offset: offset, epoch: a.epoch), pause: pause)
+        // Mutated in place through `values[i]`: a copy out of the dictionary would make every
+        // append copy the partition's whole window (copy-on-write).
+        try assignments.values[i].progress.take(offset)
+        let pause = !assignments.values[i].paused && assignments.values[i].progress.windowCount >= configuration.bufferCap
+        if pause { assignments.values[i].paused = true }
+        return TakeAction(ticket: OffsetTicket(partition: partition, offset: offset, epoch: assignments.values[i].epoch), pause: pause)
     }
 
     /// Records that a record's terminal event was acknowledged.
     public mutating func finish(_ ticket: OffsetTicket<Partition>) throws(OffsetTrackerError) -> FinishAction {
-        guard var a = assignments[ticket.partition], a.epoch == ticket.epoch else { return .stale }
-        let position = try a.progress.finish(ticket.offset)
-        let resume = a.paused && a.progress.windowCount <= configuration.resumeAt
-        if resume { a.paused = false }
-        assignments[ticket.partition] = a
+        guard let i = assignments.index(forKey: ticket.partition), assignments.values[i].epoch == ticket.epoch else { return .stale }
+        let position = try assignments.values[i].progress.finish(ticket.offset)
+        let resume = assignments.values[i].paused && assignments.values[i].progress.windowCount <= configuration.resumeAt
+        if resume { assignments.values[i].paused = false }
         return FinishAction(commitPosition: position, resume: resume, isStale: false)
     }
 

@@ -147,6 +147,23 @@ public final class SQLiteIdempotencyStore: IdempotencyStore, @unchecked Sendable
         try await onQueue { (db) throws(IdempotencyStoreError) -> Int in Int(try db.scalarText("SELECT count(*) FROM idempotency") ?? "0") ?? 0 }
     }
 
+    /// Looks up every key in one trip to the queue, and returns how many were found: the cost of
+    /// SQLite and decoding without the thread hops (for IdempotencyBenchmark).
+    func lookupAllOnQueue(_ keys: [IdempotencyKey]) async throws(IdempotencyStoreError) -> Int {
+        try await onQueue { (db) throws(IdempotencyStoreError) -> Int in
+            var found = 0
+            for key in keys {
+                let select = try db.statement("SELECT outcome, source_url, payload, recorded_at_ms, expires_at_ms FROM idempotency WHERE key = ?1")
+                try select.bind([.text(key.hex)])
+                if try select.step() {
+                    found += try SQLiteIdempotencyStore.row(select).image == nil ? 0 : 1
+                }
+                select.reset()
+            }
+            return found
+        }
+    }
+
     // MARK: - On the queue
 
     /// Inserts the entry unless a live success holds the key (a success is never replaced).

@@ -1,7 +1,8 @@
 /// Which idempotency store to use: the `IDEMPOTENCY_STORE` setting.
 ///
 /// - `sqlite:<path>`: an SQLite database file (created when missing), in WAL mode. Relative
-///   paths are relative to the working directory. Several workers on one host may share it.
+///   paths are relative to the working directory; `sqlite:///abs/path` means `/abs/path`.
+///   Several workers on one host may share it.
 /// - `memory`: a map in the process; forgotten on exit. For tests and demos only.
 public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     case sqlite(path: String)

@@ -83,8 +83,18 @@ public final class MetricsRegistry: Sendable {
 
     var snapshot: [Family] { families.withLock { Array($0.values) }.sorted { $0.name < $1.name } }
 
+    /// The labels sorted by name, as one string; built by hand because it runs on every lookup.
     static func key(_ labels: [(String, String)]) -> String {
-        labels.sorted { $0.0 < $1.0 }.map { "\($0.0)\u{1}\($0.1)" }.joined(separator: "\u{2}")
+        var sorted = labels
+        if labels.count > 1, !zip(labels, labels.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { sorted.sort { $0.0 < $1.0 } }
+        var key = ""
+        for (name, value) in sorted {
+            key += name
+            key += "\u{1}"
+            key += value
+            key += "\u{2}"
+        }
+        return key
     }
 
     static func isValidName(_ name: String, colons: Bool) -> Bool {

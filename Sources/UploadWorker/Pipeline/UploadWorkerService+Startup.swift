@@ -57,14 +57,6 @@ extension UploadWorkerService {
         return child
     }
 
-    /// librdkafka prefetches up to 100,000 messages or 64 MiB per consumer by default: far more
-    /// than the pipeline holds (partition caps, the record budget). Smaller defaults keep the
-    /// worker's memory bounded; a `KAFKA_*` setting overrides them.
-    static let consumerMemoryDefaults: [String: String] = [
-        "queued.max.messages.kbytes": "16384",
-        "queued.min.messages": "10000",
-    ]
-
     /// Opens the store, makes the clients, starts the monitoring server. Undoes what it did when
     /// a later step fails.
     func start() async throws -> RunningParts {
@@ -73,7 +65,10 @@ extension UploadWorkerService {
             store = injectedStore
         } else {
             do {
-                store = try await configuration.idempotency.store.open()
+                switch configuration.idempotency.store {
+                case .sqlite(let path): store = try await SQLiteIdempotencyStore(path: path)
+                case .memory: store = InMemoryIdempotencyStore()
+                }
             } catch {
                 throw UploadWorkerServiceError("cannot open the idempotency store \(configuration.idempotency.store): \(error)")
             }
@@ -102,12 +97,8 @@ extension UploadWorkerService {
             // The consumer's own buffer adds to what the partition caps bound: keep it near one cap.
             consumerOptions.bufferCapacity = max(2_000, min(configuration.partitionBuffer, 20_000))
             consumerOptions.rebalanceHandlerTimeout = configuration.shutdownTimeout + .seconds(5)
-            var consumerProperties = kafkaProperties.filter { !Self.producerOnlyProperties.contains($0.key) }
-            for (property, value) in Self.consumerMemoryDefaults where consumerProperties[property] == nil {
-                consumerProperties[property] = value
-            }
             consumer = try KafkaConsumer(
-                config: KafkaConfig(properties: consumerProperties),
+                config: KafkaConfig(properties: kafkaProperties.filter { !Self.producerOnlyProperties.contains($0.key) }),
                 topics: [configuration.requestTopic], rebalanceHandler: rebalanceHandler(),
                 options: consumerOptions, logger: childLogger("kafka.consumer"))
             let pipeline = Pipeline(

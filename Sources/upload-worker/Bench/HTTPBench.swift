@@ -151,7 +151,7 @@ enum HTTPBench {
         var lines: [String] = []
         let clients = Client.allCases.filter { client in cells.contains { $0.client == client } }
         let header = pad("workload", 16) + pad("conc", 6) + " |" + clients.map {
-            pad("\($0.rawValue) req/s", 16) + pad("CPU µs/req", 12) + pad("server µs/req", 15) + pad("errors", 8) + " |"
+            pad("\($0.rawValue) req/s", 18) + pad("CPU µs/req", 12) + pad("server µs/req", 15) + pad("errors", 8) + " |"
         }.joined()
         lines.append(header)
         lines.append(String(repeating: "-", count: header.count))
@@ -163,7 +163,7 @@ enum HTTPBench {
             var line = pad(cell.workload.rawValue, 16) + pad("\(cell.concurrency)", 6) + " |"
             for client in clients {
                 guard let c = row.first(where: { $0.client == client }) else { continue }
-                line += pad(String(format: "%.0f", c.requestsPerSecond), 16)
+                line += pad(String(format: "%.0f", c.requestsPerSecond), 18)
                 line += pad(String(format: "%.0f", c.clientMicrosPerRequest), 12)
                 line += pad(String(format: "%.0f", c.serverMicrosPerRequest), 15)
                 line += pad("\(c.errors)", 8) + " |"

@@ -50,12 +50,26 @@ enum KafkaBench {
     struct Rate {
         var count: Int
         var seconds: Double
+        /// CPU time of this process (user + system) during the phase, in-process broker included.
+        var cpuSeconds: Double? = nil
         var perSecond: Double { Double(count) / seconds }
+    }
+
+    /// User + system CPU time of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func report(_ label: String, _ rate: Rate) {
         let padded = label.padding(toLength: max(label.count, 76), withPad: " ", startingAt: 0)
-        print("\(padded) \(formatted(rate.perSecond)) records/s  (\(rate.count) in \(String(format: "%.2f", rate.seconds)) s)")
+        var line = "\(padded) \(formatted(rate.perSecond)) records/s  (\(rate.count) in \(String(format: "%.2f", rate.seconds)) s"
+        if let cpu = rate.cpuSeconds, rate.count > 0 {
+            line += String(format: ", %.2f us CPU/record incl. broker", cpu * 1e6 / Double(rate.count))
+        }
+        print(line + ")")
         flushStdout()
     }
 
@@ -72,6 +86,7 @@ enum KafkaBench {
     static func produceInBatches(_ producer: KafkaProducer, topic: String, value: Data, records: Int, partitions: Int) async throws -> Rate {
         let chunk = 1000, window = 100
         let start = ContinuousClock.now
+        let cpuStart = processCPUSeconds()
         let failures = try await withThrowingTaskGroup(of: Int.self) { group in
             var failures = 0, inFlight = 0
             for first in stride(from: 0, to: records, by: chunk) {
@@ -90,12 +105,13 @@ enum KafkaBench {
             return failures
         }
         if failures > 0 { throw BenchFailure(description: "\(failures) records were not acknowledged") }
-        return Rate(count: records, seconds: (ContinuousClock.now - start).seconds)
+        return Rate(count: records, seconds: (ContinuousClock.now - start).seconds, cpuSeconds: processCPUSeconds() - cpuStart)
     }
 
     static func produceOneByOne(_ producer: KafkaProducer, topic: String, value: Data, records: Int, partitions: Int) async throws -> Rate {
         let senders = 5000
         let start = ContinuousClock.now
+        let cpuStart = processCPUSeconds()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for sender in 0..<senders {
                 group.addTask {
@@ -109,7 +125,7 @@ enum KafkaBench {
             }
             try await group.waitForAll()
         }
-        return Rate(count: records, seconds: (ContinuousClock.now - start).seconds)
+        return Rate(count: records, seconds: (ContinuousClock.now - start).seconds, cpuSeconds: processCPUSeconds() - cpuStart)
     }
 
     static func consume(_ cluster: MockKafkaCluster, topic: String, records: Int, logger: Logger, batches: Bool) async throws -> Rate {
@@ -126,24 +142,26 @@ enum KafkaBench {
         }
         var count = 0
         var start: ContinuousClock.Instant?
+        var cpuStart = 0.0
         if batches {
             for try await batch in consumer.batches {
-                if start == nil { start = .now }
+                if start == nil { start = .now; cpuStart = processCPUSeconds() }
                 count += batch.count
                 if count >= records { break }
             }
         } else {
             for try await _ in consumer.records {
-                if start == nil { start = .now }
+                if start == nil { start = .now; cpuStart = processCPUSeconds() }
                 count += 1
                 if count >= records { break }
             }
         }
         let seconds = (ContinuousClock.now - (start ?? .now)).seconds
+        let cpu = processCPUSeconds() - cpuStart
         watchdog.cancel()
         await consumer.close()
         if count < records { print("(consumer stopped after \(count) of \(records) records)") }
-        return Rate(count: count, seconds: seconds)
+        return Rate(count: count, seconds: seconds, cpuSeconds: cpu)
     }
 
     /// Runs scripts/bench_kafka.py (confluent-kafka) against the same cluster, if Python and the
@@ -156,6 +174,7 @@ enum KafkaBench {
             print("python: skipped (\(script) not found)")
             return
         }
+        let brokerCPUStart = processCPUSeconds()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "--bootstrap", bootstrap, "--topic", topic, "--records", String(records), "--size", String(size), "--partitions", String(partitions)]
@@ -184,12 +203,18 @@ enum KafkaBench {
             print("python: skipped (exit \(process.terminationStatus); is confluent-kafka installed for \(python)?)")
             return
         }
+        // The broker runs in this process: its CPU during the Python run is added (split evenly
+        // between the two phases) so that the CPU figures compare with the Swift ones.
+        let brokerCPU = (processCPUSeconds() - brokerCPUStart) / 2
         let client = json["client"] as? String ?? "confluent-kafka"
         let producedSeconds = produce["seconds"] as? Double ?? 0, consumedSeconds = consume["seconds"] as? Double ?? 0
-        report("python produce, acked, produce() + on_delivery (\(client))",
-               Rate(count: Int(Double(records)), seconds: producedSeconds > 0 ? producedSeconds : Double(records) / producedRate))
+        let producedCPU = (produce["cpu_seconds"] as? Double).map { $0 + brokerCPU }
+        let consumedCPU = (consume["cpu_seconds"] as? Double).map { $0 + brokerCPU }
+        report("python produce, acked, produce() + on_delivery",
+               Rate(count: records, seconds: producedSeconds > 0 ? producedSeconds : Double(records) / producedRate, cpuSeconds: producedCPU))
         report("python consume, consume(num_messages=1000)",
-               Rate(count: consume["records"] as? Int ?? records, seconds: consumedSeconds > 0 ? consumedSeconds : 1))
+               Rate(count: consume["records"] as? Int ?? records, seconds: consumedSeconds > 0 ? consumedSeconds : 1, cpuSeconds: consumedCPU))
+        print("python: \(client)")
     }
 }
 

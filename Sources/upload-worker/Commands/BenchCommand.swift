@@ -10,9 +10,11 @@ struct BenchSuite: Sendable {
     let run: @Sendable (ParsedOptions) async throws -> Void
 }
 
-/// `upload-worker bench <suite>`: run with `swift run -c release upload-worker bench <suite>`.
+/// `upload-worker bench [<suite>]`: run with `swift run -c release upload-worker bench <suite>`.
+/// Without a suite it runs `worker`, the benchmark of the product.
 enum BenchCommand: Command {
     static let suites: [BenchSuite] = [
+        WorkerBench.suite,
         KafkaBench.suite,
         HTTPBench.suite,
         ImagesClientBench.suite,
@@ -31,7 +33,8 @@ enum BenchCommand: Command {
         .value("seconds", "s", default: "2", help: "http: measured seconds per cell."),
         .value("concurrency", "list", help: "http: requests in flight, comma-separated (default 1,64,256); images-client: uploads at once (default 64)."),
         .value("clients", "list", default: "curl,URLSession", help: "http: clients to measure, comma-separated."),
-        .value("requests", "n", default: "20000", help: "images-client: uploads per line."),
+        .value("requests", "n", help: "images-client: uploads per line (default 20000); worker: requests per scenario (default: sized to 10-15 s each; duplicates: half of them pre-uploaded, each sent twice)."),
+        .value("scenarios", "list", help: "worker: scenarios to run, comma-separated (default all: \(WorkerBenchScenario.all.map(\.name).joined(separator: ",")))."),
     ]
     static let discussion = """
         ENVIRONMENT:
@@ -39,9 +42,8 @@ enum BenchCommand: Command {
         """
 
     static func run(_ options: ParsedOptions) async throws -> Int32 {
-        guard let name = options.positionals.first else {
-            throw UsageError("missing <suite>: one of \(suites.map(\.name).joined(separator: ", "))")
-        }
+        // No suite: the worker's own benchmark.
+        let name = options.positionals.first ?? WorkerBench.suite.name
         guard let suite = suites.first(where: { $0.name == name }) else {
             throw UsageError("unknown suite '\(name)': one of \(suites.map(\.name).joined(separator: ", "))")
         }

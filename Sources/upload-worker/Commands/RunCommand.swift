@@ -32,6 +32,7 @@ enum RunCommand: Command {
         LoggingSystem.bootstrap(StreamLogHandler(format: configuration.logFormat), level: configuration.logLevel)
         let logger = Logger(label: "upload-worker")
         logger.info("configuration loaded", metadata: configuration.logMetadata)
+        for warning in configuration.warnings { logger.warning("\(warning)") }
 
         // ---- PIPELINE START (call site) ----------------------------------------------------------
         // Runs until SIGTERM/SIGINT (graceful: exit 0) or until the worker stops by itself
