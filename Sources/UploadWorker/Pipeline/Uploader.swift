@@ -2,7 +2,7 @@ import CloudflareImages
 import Foundation
 import Logging
 
-/// One request's way through the API: pacer, the MAX_IN_FLIGHT limiter around the call only,
+/// One request's way through the API: the MAX_IN_FLIGHT limiter around the call only, the pacer,
 /// the upload, and what each `ImagesAPIError.Kind` means (docs/pipeline.md):
 /// - success -> the image;
 /// - `already_exists` with an ID the worker derived (`IMAGE_ID_MODE=source-hash`) -> the image is
@@ -48,13 +48,17 @@ struct Uploader: Sendable {
         var lastAttemptAt = firstAttemptAt
         var attempts = 0
         while true {
+            // The in-flight slot first, the pacer's token last: a token is then taken only when the
+            // call can go out at once, so a 429's hold also stops every upload already queued for a
+            // slot (taking the token first let them through after the hold began).
+            guard await limiter.acquire() else { return .cancelled }
             do {
                 let waited = try await pacer.acquire()
                 if waited > .zero { metrics.pacerWait.record(waited) }
             } catch {
+                limiter.release()
                 return .cancelled
             }
-            guard await limiter.acquire() else { return .cancelled }
             attempts += 1
             lastAttemptAt = Date()
             let callStarted = ContinuousClock.now
