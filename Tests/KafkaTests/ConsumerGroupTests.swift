@@ -95,6 +95,8 @@ struct ConsumerGroupTests {
             !c.assignment.isEmpty && a.assignment.union(b.assignment).union(c.assignment) == all
                 && a.assignment.count + b.assignment.count + c.assignment.count == 6
                 && (!waitForBalance || [a, b, c].allSatisfy { $0.assignment.count == 2 })
+                // The assignment is visible a moment before the handler has run: wait for it too.
+                && c.assignment.allSatisfy { p in log.all.contains("c assigned \(p)") }
         }
         let events = log.all
         // Revoked partitions are still assigned while the handler runs: storing works.
