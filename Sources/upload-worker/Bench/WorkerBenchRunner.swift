@@ -166,6 +166,10 @@ struct WorkerBenchRunner: Sendable {
         env["LOG_LEVEL"] = "warning"
         env["LOG_FORMAT"] = "text"
         env["METRICS_LISTEN"] = "off"
+        // Experiments: BENCH_WORKER_<SETTING>=value reaches the worker as <SETTING>=value.
+        for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("BENCH_WORKER_") {
+            env[String(key.dropFirst("BENCH_WORKER_".count))] = value
+        }
         return env
     }
 
