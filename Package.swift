@@ -36,6 +36,12 @@ let package = Package(
         .testTarget(name: "CloudflareImagesTests", dependencies: ["CloudflareImages", "HTTPServer", "ImagesEmulator"]),
         .testTarget(name: "ImagesEmulatorTests", dependencies: ["ImagesEmulator", "CloudflareImages", "HTTPServer"], exclude: ["Fixtures"]),
         .testTarget(name: "UploadWorkerTests", dependencies: ["UploadWorker", "Kafka", "ImagesEmulator", "CloudflareImages"]),
+        // Runs the built `upload-worker` executable as child processes against the embedded Kafka
+        // and the emulator; depends on it so that it is built before the tests.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Kafka", "ImagesEmulator", "CloudflareImages", "UploadWorker", "Logging", "upload-worker"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

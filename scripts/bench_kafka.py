@@ -34,6 +34,7 @@ def produce(bootstrap, topic, records, size, partitions):
             failed += 1
 
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for i in range(records):
         # Blocks of 1000 per partition, as the Swift bench does (even spread, large batches).
         partition = (i // 1000) % partitions
@@ -46,7 +47,8 @@ def produce(bootstrap, topic, records, size, partitions):
         producer.poll(0)
     producer.flush(120)
     elapsed = time.perf_counter() - start
-    return {"acked": acked, "failed": failed, "seconds": elapsed, "per_second": acked / elapsed}
+    cpu = time.process_time() - cpu_start
+    return {"acked": acked, "failed": failed, "seconds": elapsed, "per_second": acked / elapsed, "cpu_seconds": cpu}
 
 
 def consume(bootstrap, topic, records):
@@ -61,6 +63,7 @@ def consume(bootstrap, topic, records):
     consumer.subscribe([topic])
     count = 0
     start = None
+    cpu_start = 0.0
     deadline = time.monotonic() + 120
     while count < records and time.monotonic() < deadline:
         batch = consumer.consume(num_messages=1000, timeout=0.5)
@@ -68,10 +71,12 @@ def consume(bootstrap, topic, records):
             if message.error() is None:
                 if start is None:
                     start = time.perf_counter()
+                    cpu_start = time.process_time()
                 count += 1
     elapsed = time.perf_counter() - (start or time.perf_counter())
+    cpu = time.process_time() - cpu_start
     consumer.close()
-    return {"records": count, "seconds": elapsed, "per_second": count / elapsed if elapsed > 0 else 0}
+    return {"records": count, "seconds": elapsed, "per_second": count / elapsed if elapsed > 0 else 0, "cpu_seconds": cpu}
 
 
 def main():

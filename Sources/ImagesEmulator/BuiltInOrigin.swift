@@ -10,6 +10,8 @@ import Synchronization
 ///   size (`/origin/photos/800x600.jpg`, `/origin/cat-1920x1080.webp`), else 640x480.
 /// - `large.png`: a real 3200x3400 PNG of about 10.9 MB (over the 10 MB limit).
 /// - `too-wide.png`: 12,001 x 10 px. `too-many-pixels.gif`: 10,001 x 10,001 px (100.02 MP).
+/// - `animated.gif`: 320x240, 10 frames. `animated-too-many-pixels.gif`: 5 frames of 5000x5000
+///   (125 MP over all frames).
 /// - `corrupt.png`: a PNG signature with a broken header (9422).
 /// - `not-an-image.html`: an HTML page; `html-as.png`: the same page sent as `image/png`.
 /// - `missing.png`: 404. `error.png`: 500.
@@ -34,6 +36,14 @@ final class BuiltInOrigin: Sendable {
     static let defaultSize = (width: 640, height: 480)
     /// Made once per process (about 10.9 MB): Swift's lazy static initialization is thread-safe.
     static let largePNG = SyntheticImage.png(width: 3200, height: 3400, stored: true)
+    /// 320x240, 10 frames.
+    static let animatedGIF = SyntheticImage.gif(width: 320, height: 240, frames: 10)
+    /// 5000x5000, 5 frames: 125 megapixels over all frames, each frame within the limits.
+    static let animatedTooManyPixelsGIF = SyntheticImage.gif(width: 5000, height: 5000, frames: 5)
+
+    private static func gifResponse(_ bytes: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [("Content-Type", "image/gif")], body: bytes)
+    }
     static let maxCachedImages = 256
 
     init(user: String, password: String) {
@@ -48,6 +58,8 @@ final class BuiltInOrigin: Sendable {
         case "large.png": return .response(HTTPResponse(status: 200, headers: [("Content-Type", "image/png")], body: Self.largePNG))
         case "too-wide.png": return .response(image(.png, 12_001, 10))
         case "too-many-pixels.gif": return .response(image(.gif, 10_001, 10_001))
+        case "animated.gif": return .response(Self.gifResponse(Self.animatedGIF))
+        case "animated-too-many-pixels.gif": return .response(Self.gifResponse(Self.animatedTooManyPixelsGIF))
         case "corrupt.png":
             var bytes = SyntheticImage.png(width: 64, height: 64)
             bytes[29] ^= 0xFF  // break the IHDR checksum

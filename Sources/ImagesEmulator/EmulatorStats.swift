@@ -28,4 +28,15 @@ public struct EmulatorStats: Sendable, Equatable, Codable {
         case uploads, uploadAttempts = "upload_attempts", fileUploads = "file_uploads", responses, images
         case originRequests = "origin_requests"
     }
+
+    /// Reads `GET /__emulator/stats`, with or without the per-URL maps.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        uploads = try c.decodeIfPresent([String: Int].self, forKey: .uploads) ?? [:]
+        uploadAttempts = try c.decodeIfPresent([String: Int].self, forKey: .uploadAttempts) ?? [:]
+        fileUploads = try c.decodeIfPresent(Int.self, forKey: .fileUploads) ?? 0
+        responses = try c.decodeIfPresent([String: Int].self, forKey: .responses) ?? [:]
+        images = try c.decodeIfPresent(Int.self, forKey: .images) ?? 0
+        originRequests = try c.decodeIfPresent(Int.self, forKey: .originRequests) ?? 0
+    }
 }

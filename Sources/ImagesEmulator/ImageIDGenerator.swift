@@ -2,7 +2,7 @@ import Synchronization
 
 /// Generated image IDs: UUID-shaped (8-4-4-4-12 lower-case hex) like Cloudflare's, unique per
 /// emulator. Foundation's `UUID()` reads /dev/urandom on every call (three system calls); this
-/// mixes a counter with a random per-emulator prefix instead. SplitMix64's finalizer is a
+/// mixes a counter with a random per-emulator key instead. SplitMix64's finalizer is a
 /// bijection, so distinct counters give distinct IDs.
 final class ImageIDGenerator: Sendable {
     private let prefix: UInt64
@@ -12,7 +12,8 @@ final class ImageIDGenerator: Sendable {
 
     func next() -> String {
         let n = counter.add(1, ordering: .relaxed).newValue
-        let high = prefix, low = FaultInjector.splitMix64(n &+ prefix)
+        // `low` alone is unique (a bijection of n); `high` only makes every digit vary.
+        let low = FaultInjector.splitMix64(n &+ prefix), high = FaultInjector.splitMix64(low ^ prefix)
         var bytes = [UInt8]()
         bytes.reserveCapacity(36)
         let digits = Array("0123456789abcdef".utf8)

@@ -10,6 +10,8 @@ enum ImageInspector {
         /// Nil for SVG, whose size is not bounded by a pixel limit.
         var width: Int?
         var height: Int?
+        /// Frames of an animated GIF; 1 otherwise.
+        var frames: Int = 1
     }
 
     enum Verdict: Sendable, Equatable {
@@ -69,7 +71,33 @@ enum ImageInspector {
         guard b.count >= 13 else { return .undecodable(.gif, "truncated header") }
         let w = Int(b[6]) | Int(b[7]) << 8, h = Int(b[8]) | Int(b[9]) << 8
         guard w > 0, h > 0 else { return .undecodable(.gif, "zero dimension") }
-        return .image(Info(format: .gif, width: w, height: h))
+        return .image(Info(format: .gif, width: w, height: h, frames: max(1, gifFrames(b))))
+    }
+
+    /// Image descriptors in a GIF, walking its blocks; stops quietly at anything malformed.
+    static func gifFrames(_ b: [UInt8]) -> Int {
+        func colourTableSize(_ packed: UInt8) -> Int { packed & 0x80 != 0 ? 3 << (Int(packed & 0x07) + 1) : 0 }
+        func skipSubBlocks(_ i: inout Int) {
+            while i < b.count, b[i] != 0 { i += Int(b[i]) + 1 }
+            i += 1
+        }
+        var i = 13 + colourTableSize(b[10])
+        var frames = 0
+        while i < b.count {
+            switch b[i] {
+            case 0x21:  // extension: label, then sub-blocks
+                i += 2
+                skipSubBlocks(&i)
+            case 0x2C:  // image descriptor, local colour table, LZW code size, data
+                guard i + 10 <= b.count else { return frames }
+                frames += 1
+                i += 10 + colourTableSize(b[i + 9]) + 1
+                skipSubBlocks(&i)
+            default:  // 0x3B trailer, or garbage
+                return frames
+            }
+        }
+        return frames
     }
 
     private static func webp(_ b: [UInt8]) -> Verdict {

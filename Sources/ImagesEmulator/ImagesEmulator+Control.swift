@@ -4,7 +4,9 @@ import HTTPServer
 extension ImagesEmulator {
     /// `/__emulator/...`: stats, reset and knobs, for tests and demos. No auth: loopback only.
     ///
-    /// - `GET /__emulator/stats`: `EmulatorStats` as JSON.
+    /// - `GET /__emulator/stats[?per_url=false]`: `EmulatorStats` as JSON, plus `total_uploads`,
+    ///   `distinct_urls` and `duplicates` (URLs uploaded more than once); `per_url=false` leaves
+    ///   out the two per-URL maps, which grow with every URL.
     /// - `POST /__emulator/reset`: forget images and counts.
     /// - `GET /__emulator/config`: the knobs.
     /// - `POST /__emulator/config` with a JSON object of any of `latency` ("200ms"), `fail_rate`,
@@ -13,9 +15,10 @@ extension ImagesEmulator {
     func control(_ request: HTTPRequest) -> HTTPResponse {
         switch (request.method, request.path) {
         case ("GET", "/__emulator/stats"):
+            let perURL = BuiltInOrigin.queryValue("per_url", in: request.query) != "false"
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = (try? encoder.encode(stats())) ?? Data("{}".utf8)
+            let body = (try? encoder.encode(StatsDocument(stats(), perURL: perURL))) ?? Data("{}".utf8)
             return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(body))
         case ("POST", "/__emulator/reset"):
             reset()
@@ -77,5 +80,36 @@ extension ImagesEmulator {
         if let s = value as? String { return DurationText.parse(s) }
         if let n = value as? NSNumber, n.doubleValue >= 0 { return .milliseconds(n.doubleValue) }
         return nil
+    }
+}
+
+/// The stats endpoint's JSON: `EmulatorStats`' fields (the per-URL maps optional) and totals.
+struct StatsDocument: Encodable {
+    let stats: EmulatorStats
+    let perURL: Bool
+
+    init(_ stats: EmulatorStats, perURL: Bool) {
+        self.stats = stats
+        self.perURL = perURL
+    }
+
+    enum Keys: String, CodingKey {
+        case uploads, uploadAttempts = "upload_attempts", fileUploads = "file_uploads", responses, images
+        case originRequests = "origin_requests", totalUploads = "total_uploads", distinctURLs = "distinct_urls", duplicates
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        if perURL {
+            try c.encode(stats.uploads, forKey: .uploads)
+            try c.encode(stats.uploadAttempts, forKey: .uploadAttempts)
+        }
+        try c.encode(stats.fileUploads, forKey: .fileUploads)
+        try c.encode(stats.responses, forKey: .responses)
+        try c.encode(stats.images, forKey: .images)
+        try c.encode(stats.originRequests, forKey: .originRequests)
+        try c.encode(stats.totalUploads, forKey: .totalUploads)
+        try c.encode(stats.uploads.count, forKey: .distinctURLs)
+        try c.encode(stats.duplicateUploads, forKey: .duplicates)
     }
 }

@@ -16,8 +16,8 @@ extension ImagesEmulator {
         } catch {
             return APIFailure.badRequest("malformed multipart body: \(error.description)").response
         }
-        let upload: UploadRequest
-        switch UploadRequest.parse(form) {
+        let upload: UploadForm
+        switch UploadForm.parse(form) {
         case .success(let u): upload = u
         case .failure(let f): return f.response
         }
@@ -74,9 +74,13 @@ extension ImagesEmulator {
         case .undecodable(_, let detail):
             return .undecodable(detail)
         case .image(let info):
-            if let w = info.width, let h = info.height,
-               max(w, h) > configuration.maxDimension || w * h > configuration.maxArea {
+            guard let w = info.width, let h = info.height else { return nil }
+            if max(w, h) > configuration.maxDimension || w * h > configuration.maxArea {
                 return .dimensions(w, h, maxSide: configuration.maxDimension, maxArea: configuration.maxArea)
+            }
+            // Animations count the pixels of every frame.
+            if info.frames > 1, w * h * info.frames > configuration.maxArea {
+                return .animationTooLarge(w, h, frames: info.frames, maxArea: configuration.maxArea)
             }
             return nil
         }

@@ -1,7 +1,7 @@
 /// The account's request budget: a fixed window of `quota` requests that starts with the first
-/// request after the previous window ended, plus an optional forced block (`throttle(until:)`),
-/// which tests use to inject a storm of 429s mid-run. Not thread-safe: kept inside the emulator's
-/// lock.
+/// request after the previous window ended. As Cloudflare does, going over blocks every request for
+/// a whole window from then on (429 with `Retry-After`). A forced block (`block(until:)`) lets
+/// tests inject a storm of 429s mid-run. Not thread-safe: kept inside the emulator's lock.
 struct RateLimiter {
     struct Decision {
         var allowed: Bool
@@ -12,7 +12,10 @@ struct RateLimiter {
     private(set) var limit: ImagesEmulator.RateLimit?
     private var windowStart: ContinuousClock.Instant?
     private var used = 0
+    /// Set by `block(until:)` (a throttle); outlives limit changes.
     private var blockedUntil: ContinuousClock.Instant?
+    /// Set by going over the quota; a new limit lifts it.
+    private var penaltyUntil: ContinuousClock.Instant?
 
     init(limit: ImagesEmulator.RateLimit?) { self.limit = limit }
 
@@ -21,12 +24,14 @@ struct RateLimiter {
         self.limit = limit
         windowStart = nil
         used = 0
+        penaltyUntil = nil
     }
 
     mutating func block(until instant: ContinuousClock.Instant?) { blockedUntil = instant }
 
     mutating func admit(now: ContinuousClock.Instant) -> Decision {
-        if let until = blockedUntil, now < until {
+        let until = max(blockedUntil ?? now, penaltyUntil ?? now)
+        if now < until {
             let wait = Self.ceilSeconds(until - now)
             var headers: [(String, String)] = [("Ratelimit", "\"default\";r=0;t=\(wait)")]
             if let limit { headers.append(("Ratelimit-Policy", Self.policy(limit))) }
@@ -46,10 +51,14 @@ struct RateLimiter {
                 ("Ratelimit-Policy", Self.policy(limit)),
             ])
         }
+        // Over the quota: blocked for a full window; a new window starts when the block ends.
+        penaltyUntil = now + limit.window
+        windowStart = nil
+        let wait = Self.ceilSeconds(limit.window)
         return Decision(allowed: false, headers: [
-            ("Ratelimit", "\"default\";r=0;t=\(reset)"),
+            ("Ratelimit", "\"default\";r=0;t=\(wait)"),
             ("Ratelimit-Policy", Self.policy(limit)),
-            ("Retry-After", String(reset)),
+            ("Retry-After", String(wait)),
         ])
     }
 

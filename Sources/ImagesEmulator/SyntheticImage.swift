@@ -90,27 +90,35 @@ enum SyntheticImage {
 
     // MARK: GIF
 
-    /// A GIF89a with one full-size frame of colour 0, LZW-coded for real.
-    static func gif(width: Int, height: Int, rgb: (UInt8, UInt8, UInt8) = (0x20, 0x80, 0xF3)) -> [UInt8] {
+    /// A GIF89a with `frames` full-size frames of colour 0 (an animation when more than one),
+    /// LZW-coded for real.
+    static func gif(width: Int, height: Int, frames: Int = 1, rgb: (UInt8, UInt8, UInt8) = (0x20, 0x80, 0xF3)) -> [UInt8] {
         var out = Array("GIF89a".utf8)
         out.appendLE16(UInt16(width))
         out.appendLE16(UInt16(height))
         out += [0x80, 0, 0]  // global colour table of 2 entries
         out += [rgb.0, rgb.1, rgb.2, 0, 0, 0]
-        out += [0x2C, 0, 0, 0, 0]
-        out.appendLE16(UInt16(width))
-        out.appendLE16(UInt16(height))
-        out.append(0)
-        out.append(2)  // LZW minimum code size
-        let data = lzwUniform(pixels: width * height)
-        var i = 0
-        while i < data.count {
-            let n = min(255, data.count - i)
-            out.append(UInt8(n))
-            out += data[i..<(i + n)]
-            i += n
+        if frames > 1 {  // NETSCAPE2.0 application extension: loop forever
+            out += [0x21, 0xFF, 11] + Array("NETSCAPE2.0".utf8) + [3, 1, 0, 0, 0]
         }
-        out += [0, 0x3B]
+        let data = lzwUniform(pixels: width * height)
+        for _ in 0..<max(1, frames) {
+            if frames > 1 { out += [0x21, 0xF9, 4, 0x04, 10, 0, 0, 0] }  // graphic control: 100 ms
+            out += [0x2C, 0, 0, 0, 0]
+            out.appendLE16(UInt16(width))
+            out.appendLE16(UInt16(height))
+            out.append(0)
+            out.append(2)  // LZW minimum code size
+            var i = 0
+            while i < data.count {
+                let n = min(255, data.count - i)
+                out.append(UInt8(n))
+                out += data[i..<(i + n)]
+                i += n
+            }
+            out.append(0)
+        }
+        out.append(0x3B)
         return out
     }
 

@@ -68,7 +68,7 @@ final class ConsumerCore: KafkaClientContext, @unchecked Sendable {
             guard let first = rd_kafka_consumer_poll(rk, pollMs) else { continue }
             let epoch = revocationEpoch.load(ordering: .acquiring)
             var records: [KafkaRecord] = []
-            records.reserveCapacity(min(maxBatch, 256))
+            records.reserveCapacity(min(maxBatch, 1024))
             take(first, into: &records, converter: &converter)
             while records.count < maxBatch, let message = rd_kafka_consumer_poll(rk, 0) {
                 take(message, into: &records, converter: &converter)

@@ -35,8 +35,10 @@ class KafkaClientContext: @unchecked Sendable {
             fatalRaised.store(true, ordering: .releasing)
             logger.critical("librdkafka raised a fatal error", metadata: ["error": "\(error)"])
             fatalErrorRaised(error)
-        } else if code == .allBrokersDown || code == .transport {
-            // Reported on every reconnect attempt while a broker is down: useful, not alarming.
+        } else if code == .transport {
+            // librdkafka's own log line (facility FAIL) already says this, on every reconnect.
+            logger.debug("kafka: \(reason)", metadata: ["code": "\(code.name)"])
+        } else if code == .allBrokersDown {
             logger.warning("kafka: \(reason)", metadata: ["code": "\(code.name)"])
         } else {
             logger.error("kafka: \(reason)", metadata: ["code": "\(code.name)"])

@@ -10,30 +10,27 @@ public struct KafkaRecordSequence: AsyncSequence, Sendable {
 
     public struct AsyncIterator: AsyncIteratorProtocol, Sendable {
         let consumer: KafkaConsumer
-        private var batch: [KafkaRecord] = []
-        private var index = 0
+        /// The current batch in reverse order: `popLast` moves each record out without copying.
+        private var reversed: [KafkaRecord] = []
         private var epoch = 0
 
         init(consumer: KafkaConsumer) { self.consumer = consumer }
 
         public mutating func next() async throws(KafkaError) -> KafkaRecord? {
             while true {
-                if index < batch.count {
+                if !reversed.isEmpty {
                     let current = consumer.core.revocationEpoch.load(ordering: .acquiring)
                     if current != epoch {
                         // Partitions were revoked since this batch was fetched: skip their records.
-                        let remaining = batch[index...].filter { consumer.core.isAssigned($0.topicPartition) }
-                        batch = Array(remaining)
-                        index = 0
+                        reversed.removeAll { !consumer.core.isAssigned($0.topicPartition) }
                         epoch = current
                         continue
                     }
-                    defer { index += 1 }
-                    return batch[index]
+                    return reversed.removeLast()
                 }
                 guard let next = try await consumer.core.buffer.next() else { return nil }
-                batch = next.records
-                index = 0
+                reversed = next.records
+                reversed.reverse()
                 epoch = next.epoch
             }
         }

@@ -5,6 +5,8 @@ import Foundation
 /// handle so that a name is made into a Swift string once, not once per record.
 struct MessageConverter {
     private var topicNames: [OpaquePointer: (name: String, cName: ContiguousArray<CChar>)] = [:]
+    /// Consecutive messages mostly share a topic: skip the dictionary for those.
+    private var last: (rkt: OpaquePointer, name: String, cName: ContiguousArray<CChar>)?
 
     mutating func record(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaRecord {
         let m = message.pointee
@@ -22,13 +24,17 @@ struct MessageConverter {
         guard let rkt else { return "" }
         let cName = rd_kafka_topic_name(rkt)!
         // A handle could be freed and its address reused for another topic: compare the names.
+        if let last, last.rkt == rkt, last.cName.withUnsafeBufferPointer({ strcmp($0.baseAddress!, cName) == 0 }) {
+            return last.name
+        }
         if let cached = topicNames[rkt], cached.cName.withUnsafeBufferPointer({ strcmp($0.baseAddress!, cName) == 0 }) {
+            last = (rkt, cached.name, cached.cName)
             return cached.name
         }
         let name = String(cString: cName)
-        var bytes = ContiguousArray(name.utf8CString)
-        bytes.reserveCapacity(bytes.count)
+        let bytes = ContiguousArray(name.utf8CString)
         topicNames[rkt] = (name, bytes)
+        last = (rkt, name, bytes)
         return name
     }
 

@@ -27,7 +27,7 @@ public final class MockKafkaCluster: Sendable {
             // The host is no client: skip its notice about the missing bootstrap.servers.
             "log_level": "4",
         ]), context: context)
-        guard let cluster = rd_kafka_mock_cluster_new(host.pointer, Int32(brokers)) else {
+        guard let cluster = withSignalsBlocked({ rd_kafka_mock_cluster_new(host.pointer, Int32(brokers)) }) else {
             throw KafkaError(code: .unknown, message: "cannot start the mock cluster", isRetriable: false)
         }
         self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
@@ -187,4 +187,18 @@ final class MockClusterCore: Sendable {
             if done { continuation.resume() }
         }
     }
+}
+
+/// Runs `body` with every signal blocked on the calling thread, so that threads it starts inherit
+/// that mask. librdkafka 2.0.2's mock cluster treats an interrupted poll() as fatal ("Mock cluster
+/// failed to poll ...: Interrupted system call") and its brokers go away; a process that spawns
+/// children gets SIGCHLD at any time. (librdkafka blocks signals in its clients' threads, not in
+/// the mock's.)
+private func withSignalsBlocked<T>(_ body: () -> T) -> T {
+    var all = sigset_t()
+    var previous = sigset_t()
+    sigfillset(&all)
+    pthread_sigmask(SIG_BLOCK, &all, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+    return body()
 }

@@ -99,7 +99,9 @@ final class RecordBuffer: Sendable {
                 await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<Batch?, KafkaError>, Never>) in
                     let (immediate, wakePusher) = state.withLock { state -> (Result<Batch?, KafkaError>?, Bool) in
                         if state.head < state.batches.count {
+                            // Moved out, so that the reader holds the only reference to the array.
                             let batch = state.batches[state.head]
+                            state.batches[state.head].records = []
                             state.head += 1
                             state.count -= batch.records.count
                             if state.head > 64 && state.head * 2 > state.batches.count {

@@ -96,7 +96,7 @@ struct HTTPClientTests {
         defer { client.shutdown() }
         try await withServer(router: echoRouter()) { base, _ in
             let error = await #expect(throws: HTTPClientError.self) {
-                _ = try await client.execute(HTTPClientRequest(url: base + "/drop", timeout: .seconds(5)))
+                _ = try await client.execute(HTTPClientRequest(url: base + "/drop", timeout: .seconds(30)))
             }
             if kind == .curl { #expect(error?.kind == .connectionFailed) }
             let hello = try await client.execute(HTTPClientRequest(url: base + "/hello"))

@@ -61,7 +61,7 @@ struct HTTPServerBehaviourTests {
     func slowHandlerOutlivesIdleTimeout() async throws {
         let config = HTTPServerConfiguration(idleTimeout: .seconds(1))
         try await withServer(configuration: config, router: echoRouter()) { base, _ in
-            let r = try await client.execute(HTTPClientRequest(url: base + "/sleep/2500", timeout: .seconds(10)))
+            let r = try await client.execute(HTTPClientRequest(url: base + "/sleep/2500", timeout: .seconds(30)))
             #expect(r.status == 200)
         }
     }

@@ -26,6 +26,7 @@ struct UploadCase: CustomTestStringConvertible, Sendable {
         UploadCase(name: "svg", fields: [("url", "\(origin)/logo.svg")], status: 200, code: nil),
         UploadCase(name: "exactly the side limit", fields: [("url", "\(origin)/12000x10.png")], status: 200, code: nil),
         UploadCase(name: "basic auth from the URL", fields: [("url", "http://demo:secret@127.0.0.1:\(EmulatorHarness.inProcessPort)/origin/private.png")], status: 200, code: nil),
+        UploadCase(name: "signed URLs without a custom id", fields: [("url", "\(origin)/s.png"), ("requireSignedURLs", "true")], status: 200, code: nil),
         UploadCase(name: "custom id with slashes", fields: [("url", "\(origin)/b.png"), ("id", "products/42/front")], status: 200, code: nil),
         UploadCase(name: "metadata of 1024 bytes", fields: [("url", "\(origin)/c.png"), ("metadata", "{\"k\":\"" + String(repeating: "x", count: 1016) + "\"}")], status: 200, code: nil),
         // Authentication.
@@ -60,8 +61,10 @@ struct UploadCase: CustomTestStringConvertible, Sendable {
         UploadCase(name: "HTML page", fields: [("url", "\(origin)/not-an-image.html")], status: 415, code: 5455),
         UploadCase(name: "HTML sent as image/png", fields: [("url", "\(origin)/html-as.png")], status: 415, code: 5455),
         UploadCase(name: "over 10 MB", fields: [("url", "\(origin)/large.png")], status: 413, code: 5413),
-        UploadCase(name: "over 12,000 px", fields: [("url", "\(origin)/too-wide.png")], status: 400, code: 5400),
-        UploadCase(name: "over 100 megapixels", fields: [("url", "\(origin)/too-many-pixels.gif")], status: 400, code: 5400),
+        UploadCase(name: "over 12,000 px", fields: [("url", "\(origin)/too-wide.png")], status: 400, code: 5443),
+        UploadCase(name: "over 100 megapixels", fields: [("url", "\(origin)/too-many-pixels.gif")], status: 400, code: 5443),
+        UploadCase(name: "animated GIF", fields: [("url", "\(origin)/animated.gif")], status: 200, code: nil),
+        UploadCase(name: "animation over 100 megapixels in all", fields: [("url", "\(origin)/animated-too-many-pixels.gif")], status: 400, code: 5443),
         UploadCase(name: "undecodable header", fields: [("url", "\(origin)/corrupt.png")], status: 422, code: 9422),
     ]
 }

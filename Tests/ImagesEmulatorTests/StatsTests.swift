@@ -28,6 +28,19 @@ import HTTPServer
         #expect(stats.duplicateUploads == [key: 2])
     }
 
+    @Test func totalsAndDuplicatesWithoutPerURLMaps() async throws {
+        let h = EmulatorHarness()
+        for name in ["a.png", "a.png", "b.png"] { _ = await h.upload([("url", "\(h.origin)/\(name)")]) }
+        let response = await h.emulator.handle(HTTPRequest(method: "GET", path: "/__emulator/stats", query: "per_url=false"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        #expect(json["uploads"] == nil)
+        #expect(json["upload_attempts"] == nil)
+        #expect(json["total_uploads"] as? Int == 3)
+        #expect(json["distinct_urls"] as? Int == 2)
+        #expect(json["duplicates"] as? [String: Int] == ["\(h.origin)/a.png": 2])
+        #expect(json["responses"] as? [String: Int] == ["200": 3])
+    }
+
     @Test func resetForgetsEverything() async throws {
         let h = EmulatorHarness()
         let id = try #require(Answer(await h.upload([("url", "\(h.origin)/a.png")])).result?["id"] as? String)

@@ -31,6 +31,13 @@ import Testing
         #expect(try GIFTestDecoder.pixelCount(gif) == width * height)
     }
 
+    @Test(arguments: [1, 2, 7])
+    func gifFramesAreCounted(_ frames: Int) throws {
+        let gif = SyntheticImage.gif(width: 40, height: 30, frames: frames)
+        #expect(ImageInspector.inspect(gif) == .image(.init(format: .gif, width: 40, height: 30, frames: frames)))
+        #expect(try GIFTestDecoder.pixelCount(gif) == 40 * 30)  // the first frame decodes whole
+    }
+
     /// Runs python3 (stdlib only) to walk the chunks, check every CRC and inflate the IDAT data.
     private func inflatedIDATCount(_ png: [UInt8]) throws -> Int {
         let script = """
@@ -65,8 +72,16 @@ enum GIFTestDecoder {
     struct Failure: Error {}
 
     static func pixelCount(_ gif: [UInt8]) throws -> Int {
-        // Header (6) + screen descriptor (7) + 2-entry colour table (6) + image descriptor (10).
-        var i = 6 + 7 + 6 + 10
+        // Header (6) + screen descriptor (7) + 2-entry colour table (6), extensions, then the
+        // first image descriptor (10).
+        var i = 6 + 7 + 6
+        while gif[i] == 0x21 {
+            i += 2
+            while gif[i] != 0 { i += Int(gif[i]) + 1 }
+            i += 1
+        }
+        guard gif[i] == 0x2C else { throw Failure() }
+        i += 10
         let minCodeSize = Int(gif[i]); i += 1
         var data: [UInt8] = []
         while gif[i] != 0 {
@@ -74,7 +89,7 @@ enum GIFTestDecoder {
             data += gif[(i + 1)...(i + n)]
             i += n + 1
         }
-        guard gif[i + 1] == 0x3B else { throw Failure() }
+        guard [0x3B, 0x21, 0x2C].contains(gif[i + 1]) else { throw Failure() }
         let clear = 1 << minCodeSize, end = clear + 1
         var lengths: [Int] = []  // string length per code
         func resetTable() { lengths = Array(repeating: 1, count: clear + 2) }

@@ -65,7 +65,11 @@ struct ConsumerGroupTests {
                     try? await Task.sleep(for: .milliseconds(300))
                     if let me = consumers.withLock({ $0[name] }) {
                         let offsets = Dictionary(uniqueKeysWithValues: revocation.partitions.map { ($0, Int64(0)) })
-                        try? me.storeOffsets(offsets)
+                        do {
+                            try me.storeOffsets(offsets)
+                        } catch {
+                            log.append("\(name) store failed: \(error)")
+                        }
                     }
                     for p in revocation.partitions { log.append("\(name) finished \(p)") }
                 })
@@ -90,6 +94,8 @@ struct ConsumerGroupTests {
                 && a.assignment.count + b.assignment.count + c.assignment.count == 6
         }
         let events = log.all
+        // Revoked partitions are still assigned while the handler runs: storing works.
+        #expect(!events.contains { $0.contains("store failed") }, "\(events)")
         // Every partition c got from a or b was released only after its in-flight work finished.
         for p in c.assignment {
             let assigned = try #require(events.lastIndex(of: "c assigned \(p)"))
@@ -170,6 +176,36 @@ struct ConsumerGroupTests {
         _ = try await withTimeout(.seconds(20), "close with brokers down") { await consumer.close() }
         #expect(consumer.assignment.isEmpty)
         try cluster.setBrokerUp()
+        await cluster.shutdown()
+    }
+}
+
+@Suite("Lost assignments")
+struct LostAssignmentTests {
+    @Test("a member the group forgot sees its partitions revoked as lost, then rejoins")
+    func lostAssignmentIsSurfaced() async throws {
+        let cluster = try MockKafkaCluster(brokers: 1, logger: testLogger("mock"))
+        let topic = uniqueName("lost")
+        try cluster.createTopic(topic, partitions: 2)
+        let revocations = Mutex<[KafkaRevocation]>([])
+        let assignments = Mutex(0)
+        let handler = KafkaRebalanceHandler(
+            partitionsAssigned: { _ in assignments.withLock { $0 += 1 } },
+            partitionsRevoked: { revocation in revocations.withLock { $0.append(revocation) } })
+        let consumer = try KafkaConsumer(
+            config: consumerConfig(cluster, group: uniqueName("g")), topics: [topic],
+            rebalanceHandler: handler, options: quickConsumerOptions(), logger: testLogger("consumer"))
+        try await eventually("first assignment", timeout: .seconds(30)) { assignments.withLock { $0 } == 1 }
+
+        // The coordinator no longer knows the member: its assignment is lost.
+        try cluster.pushRequestErrors(.heartbeat, [.unknownMemberID])
+        try await eventually("lost revocation", timeout: .seconds(30)) { revocations.withLock { !$0.isEmpty } }
+        let first = try #require(revocations.withLock { $0.first })
+        #expect(first.isLost)
+        #expect(Set(first.partitions) == Set((0..<2).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }))
+        try await eventually("assigned again", timeout: .seconds(30)) { assignments.withLock { $0 } >= 2 && consumer.assignment.count == 2 }
+
+        await consumer.close()
         await cluster.shutdown()
     }
 }

@@ -22,7 +22,7 @@ struct ConfigurationTests {
 
     static let cases: [SettingCase] = [
         .init(variable: "KAFKA_BOOTSTRAP_SERVERS", valid: "a:1,b:2", check: { $0.kafka.bootstrapServers == "a:1,b:2" }, invalid: "a:1, b:2"),
-        .init(variable: "KAFKA_GROUP_ID", valid: "g2", check: { $0.kafka.groupID == "g2" && $0.kafka.properties["group.id"] == "g2" }, invalid: nil),
+        .init(variable: "KAFKA_GROUP_ID", valid: "g2", check: { $0.kafka.groupID == "g2" && $0.kafka.properties["group.id"] == "g2" }, invalid: "a\nb"),
         .init(variable: "KAFKA_AUTO_OFFSET_RESET", valid: "latest", check: { $0.kafka.properties["auto.offset.reset"] == "latest" }, invalid: "middle"),
         .init(variable: "REQUEST_TOPIC", valid: "req.v2", check: { $0.requestTopic == "req.v2" }, invalid: "bad topic"),
         .init(variable: "RESULT_TOPIC", valid: "res_v2", check: { $0.resultTopic == "res_v2" }, invalid: "a/b"),
@@ -116,7 +116,7 @@ struct ConfigurationTests {
         if setting.isSecret {
             #expect(!error.description.contains(c.invalid!))
         } else {
-            #expect(error.description.contains("'\(c.invalid!)'"))
+            #expect(error.description.contains("'\(WorkerConfiguration.oneLine(c.invalid!))'"))
         }
         if let flag = setting.flag {
             let fromFlag = try #require(Self.loadError(Self.base, flags: [flag: c.invalid!]))
@@ -136,6 +136,12 @@ struct ConfigurationTests {
         #expect(Self.loadError(env)?.variable == variable)
     }
 
+    @Test(arguments: ["kafka-bootstrap-servers", "kafka-group-id", "cloudflare-account-id", "cloudflare-api-token-file", "max-in-flight", "request-topic"])
+    func anEmptyFlagIsAnError(_ flag: String) throws {
+        let error = try #require(Self.loadError(Self.base, flags: [flag: ""]))
+        #expect(error.variable == flag.uppercased().replacingOccurrences(of: "-", with: "_"))
+    }
+
     @Test func anEmptyVariableMeansTheDefaultButAnEmptyMetricsListenDisables() throws {
         var env = Self.base
         env["MAX_IN_FLIGHT"] = ""
@@ -149,6 +155,12 @@ struct ConfigurationTests {
         #expect(try Self.load(env).metricsListen == .init(host: "0.0.0.0", port: 0))
         env["METRICS_LISTEN"] = "[::1]:9464"
         #expect(try Self.load(env).metricsListen?.description == "[::1]:9464")
+        env["METRICS_LISTEN"] = "localhost:9100"
+        #expect(try Self.load(env).metricsListen == .init(host: "127.0.0.1", port: 9100))
+        for bad in ["metrics.internal:9464", "127.0.0.1:70000", "127.0.0.1", "1.2.3:80"] {
+            env["METRICS_LISTEN"] = bad
+            #expect(Self.loadError(env)?.variable == "METRICS_LISTEN")
+        }
     }
 
     @Test func warnings() throws {
@@ -273,6 +285,10 @@ struct ConfigurationTests {
         ("KAFKA_", "x", "is not a librdkafka property"),
         ("KAFKA_FOO-BAR", "x", "is not a librdkafka property"),
         ("KAFKA_ENABLE_AUTO_OFFSET_STORE", "true", "must not be enabled"),
+        ("KAFKA_HOME", "/opt/kafka", "librdkafka refuses it: unknown property"),
+        ("KAFKA_SESSION_TIMEOUT_MS", "soon", "librdkafka refuses it: invalid value"),
+        ("KAFKA_SECURITY_PROTOCOL", "carrier-pigeon", "librdkafka refuses it: invalid value"),
+        ("KAFKA_SECURITY_PROTOCOL", "ssl\nplaintext", "librdkafka refuses it: invalid value"),
     ])
     func badKafkaVariablesAreNamed(_ variable: String, _ value: String, _ message: String) throws {
         var env = Self.base
@@ -280,6 +296,7 @@ struct ConfigurationTests {
         let error = try #require(Self.loadError(env))
         #expect(error.variable == variable)
         #expect(error.message.hasPrefix(message))
+        #expect(!error.description.contains("\n"))
     }
 
     @Test func retryMaxDelayMustNotBeShorterThanTheBase() throws {

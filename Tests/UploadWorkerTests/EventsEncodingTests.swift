@@ -212,3 +212,31 @@ struct EventsOutputDecodingTests {
         #expect(throws: EventDecodingError.self) { try UploadErrorEvent(decoding: Array(text.utf8)) }
     }
 }
+
+@Suite("Events and the Images client")
+struct EventsImagesAPITests {
+    @Test("every API error kind maps to the event kind of the same name", arguments: ImagesAPIError.Kind.allCases)
+    func kinds(_ kind: ImagesAPIError.Kind) {
+        #expect(UploadErrorKind(kind).rawValue == kind.rawValue)
+        let error = ImagesAPIError(kind: kind, operation: .upload, httpStatus: 400, errors: [APIMessage(code: 5400, message: "Bad request")], message: "m")
+        let failure = UploadFailure(error)
+        #expect(failure.kind.rawValue == kind.rawValue)
+        #expect(failure.retryable == kind.isRetryable)
+        #expect(failure.httpStatus == 400 && failure.cloudflareErrors.map(\.code) == [5400] && failure.message == "m")
+    }
+
+    @Test("the upload request carries the fields, and a derived ID only where allowed")
+    func uploadRequest() throws {
+        let plain = try EventFixtures.request(#"{"url": "https://u:p@example.com/a.png", "metadata": {"k": 1}, "creator": "c"}"#)
+        let derived = plain.idempotencyKey.derivedImageID
+        #expect(plain.uploadRequest() == UploadRequest(url: "https://u:p@example.com/a.png", metadata: ["k": .number(1)], creator: "c"))
+        #expect(plain.uploadRequest(derivedID: derived).id == derived)
+        #expect(plain.uploadRequest(derivedID: derived).validationProblems().isEmpty)
+
+        let own = try EventFixtures.request(#"{"url": "https://example.com/a.png", "id": "mine"}"#)
+        #expect(own.uploadRequest(derivedID: derived).id == "mine")
+        let signed = try EventFixtures.request(#"{"url": "https://example.com/a.png", "requireSignedURLs": true}"#)
+        #expect(signed.uploadRequest(derivedID: derived).id == nil)
+        #expect(signed.uploadRequest(derivedID: derived).requireSignedURLs)
+    }
+}

@@ -105,13 +105,14 @@ struct IdempotencyStoreLocationTests {
         #expect(try StoreLocation(parsing: "sqlite:/var/lib/w/idem.sqlite") == .sqlite(path: "/var/lib/w/idem.sqlite"))
         #expect(try StoreLocation(parsing: "sqlite:./idem.sqlite") == .sqlite(path: "./idem.sqlite"))
         #expect(try StoreLocation(parsing: "SQLite:relative.db") == .sqlite(path: "relative.db"))
+        #expect(try StoreLocation(parsing: "sqlite:///abs/idem.sqlite") == .sqlite(path: "/abs/idem.sqlite"))
         #expect(try StoreLocation(parsing: "memory") == .memory)
-        #expect(StoreLocation.default == .sqlite(path: "./upload-worker-idempotency.sqlite"))
-        #expect(StoreLocation.default.description == "sqlite:./upload-worker-idempotency.sqlite")
+        #expect(StoreLocation.default == .sqlite(path: "upload-worker.sqlite"))
+        #expect(StoreLocation.default.description == "sqlite:upload-worker.sqlite")
         #expect(try StoreLocation(parsing: StoreLocation.default.description) == .default)
     }
 
-    @Test("refuses anything else, naming the variable", arguments: ["", "sqlite:", "/tmp/x.sqlite", "postgres://db/idem", "redis:localhost"])
+    @Test("refuses anything else, naming the variable", arguments: ["", "sqlite:", "sqlite://", "/tmp/x.sqlite", "postgres://db/idem", "redis:localhost"])
     func refuses(_ text: String) {
         #expect {
             try StoreLocation(parsing: text)

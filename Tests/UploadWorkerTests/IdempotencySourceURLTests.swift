@@ -1,3 +1,4 @@
+import CloudflareImages
 import Testing
 @testable import UploadWorker
 
@@ -116,6 +117,7 @@ struct IdempotencySourceURLTests {
         let key = try SourceURL(parsing: "https://example.com/a.png").idempotencyKey
         #expect(key.derivedImageID == "src-" + key.hex)
         #expect(UploadFieldRules.customIDProblem(key.derivedImageID) == nil)
+        #expect(UploadRequest(url: "https://example.com/a.png", id: key.derivedImageID).validationProblems().isEmpty)
         #expect(IdempotencyKey(hex: key.hex) == key)
         #expect(IdempotencyKey(hex: "XYZ") == nil)
     }

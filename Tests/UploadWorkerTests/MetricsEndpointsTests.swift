@@ -1,3 +1,4 @@
+import HTTPClient
 import HTTPServer
 import Testing
 @testable import UploadWorker
@@ -62,5 +63,30 @@ struct MetricsEndpointsTests {
         let post = endpoints.handle(HTTPRequest(method: "POST", path: "/metrics"))
         #expect(post.status == 405 && post.headers.contains { $0.name == "Allow" })
         #expect(endpoints.handle(HTTPRequest(method: "GET", path: "/nope")).status == 404)
+    }
+
+    @Test func servedOverHTTP() async throws {
+        let health = HealthState(clock: ManualClock())
+        let metrics = WorkerMetrics()
+        metrics.recordsConsumed.increment(by: 9)
+        let endpoints = MonitoringEndpoints(health: health, metrics: metrics.registry)
+        let server = endpoints.makeServer(listen: .init(host: "127.0.0.1", port: 0))
+        try server.start()
+        let client = CurlHTTPClient()
+        do {
+            let base = "http://127.0.0.1:\(server.port)"
+            let m = try await client.execute(HTTPClientRequest(url: base + "/metrics"))
+            #expect(m.status == 200)
+            #expect(m.header("content-type") == MetricsRegistry.prometheusContentType)
+            #expect(String(decoding: m.body, as: UTF8.self).contains("upload_worker_records_consumed_total 9\n"))
+            let ready = try await client.execute(HTTPClientRequest(url: base + "/readyz"))
+            #expect(ready.status == 503 && String(decoding: ready.body, as: UTF8.self) == "starting\n")
+            health.enter(.ready)
+            #expect(try await client.execute(HTTPClientRequest(url: base + "/readyz")).status == 200)
+        } catch {
+            Issue.record("request failed: \(error)")
+        }
+        client.shutdown()
+        await server.shutdown()
     }
 }

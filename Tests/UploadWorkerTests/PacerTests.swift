@@ -66,6 +66,48 @@ struct TokenBucketTests {
         do { let ok = b.tryTake(now: t0 + .seconds(1)); #expect(ok) }
     }
 
+    /// Random request times and holds: a window of k intervals starting at a grant holds at most
+    /// burst + k - 1 grants (GCRA's bound), none falls inside a hold, and a refused request is
+    /// told an instant at which it is granted.
+    @Test(arguments: 0..<20)
+    func neverMoreThanTheRateAllows(seed: Int) {
+        var random = SeededRandomNumberGenerator(seed: UInt64(seed) &+ 101)
+        let rate = [0.5, 4, 10, 100][seed % 4]
+        let burst = Int.random(in: 1...12, using: &random)
+        var b = TokenBucket(rate: rate, burst: burst, now: t0)
+        var now = t0
+        var grants: [ContinuousClock.Instant] = []
+        var holds: [(grantsBefore: Int, until: ContinuousClock.Instant)] = []
+        for _ in 0..<2000 {
+            now = now + .milliseconds(Int.random(in: 0...400, using: &random))
+            if Int.random(in: 0..<100, using: &random) == 0 {
+                let until = now + .milliseconds(Int.random(in: 1...3000, using: &random))
+                b.hold(until: until)
+                holds.append((grants.count, until))
+            }
+            let at = b.availableAt(now: now)
+            let ok = b.tryTake(now: now)
+            #expect(ok == (at <= now))
+            if ok {
+                grants.append(now)
+            } else {
+                var later = b
+                let laterOK = later.tryTake(now: at)
+                #expect(laterOK)
+            }
+        }
+        // No grant after a hold began (in call order) and before it ended.
+        for h in holds { #expect(!grants[h.grantsBefore...].contains { $0 < h.until }) }
+        let interval = Duration.seconds(1.0 / rate)
+        for (i, start) in grants.enumerated() {
+            for windowTokens in [1, 5, 20] {
+                let window = interval * windowTokens
+                let inWindow = grants[i...].prefix { $0 < start + window }.count
+                #expect(inWindow <= burst + windowTokens - 1, "rate \(rate) burst \(burst): \(inWindow) grants within \(window)")
+            }
+        }
+    }
+
     @Test func fractionalRates() {
         var b = TokenBucket(rate: 0.5, burst: 1, now: t0)
         do { let ok = b.tryTake(now: t0); #expect(ok) }
@@ -186,6 +228,39 @@ struct PacerTests {
         await clock.waitForSleepers(1)
         clock.advance(by: .milliseconds(250))
         #expect(try await next.value == .milliseconds(250))
+    }
+
+    /// 100 waiters, 30 of them cancelled while queued: every task ends, the cancelled ones take
+    /// no token (the others get theirs as if the cancelled had never come), and no grant beats
+    /// the rate.
+    @Test(arguments: 0..<3)
+    func cancellationsInAQueueLoseNoToken(seed: Int) async throws {
+        var random = SeededRandomNumberGenerator(seed: UInt64(seed) &+ 7)
+        let clock = ManualClock()
+        let pacer = Pacer(.init(rate: 4, burst: 5), clock: clock)
+        let tasks = (0..<100).map { _ in Task { try await pacer.acquire() } }
+        await eventually { pacer.waiting == 95 }
+        var cancelled = Set<Int>()
+        while cancelled.count < 30 {
+            let i = Int.random(in: 0..<100, using: &random)
+            // Only queued ones: the first five passed at once, which ones is up to the scheduler.
+            if cancelled.insert(i).inserted { tasks[i].cancel() }
+        }
+        await eventually { pacer.waiting <= 70 }
+        while pacer.waiting > 0 {
+            await eventually { clock.sleeperCount > 0 || pacer.waiting == 0 }
+            clock.advance(by: .milliseconds(250))
+        }
+        var waits: [Duration] = []
+        var cancellations = 0
+        for task in tasks {
+            do { waits.append(try await task.value) } catch is CancellationError { cancellations += 1 }
+        }
+        #expect(waits.count + cancellations == 100)
+        // The tasks that were cancelled after they got their token (the first five) still count.
+        #expect(cancellations <= 30 && cancellations >= 25)
+        let expected = Array(repeating: Duration.zero, count: 5) + (1...(waits.count - 5)).map { Duration.milliseconds(250) * $0 }
+        #expect(waits.sorted() == expected)
     }
 
     @Test func anAlreadyCancelledTaskDoesNotWait() async throws {

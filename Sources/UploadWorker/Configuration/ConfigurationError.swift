@@ -9,5 +9,6 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         self.message = message
     }
 
-    public var description: String { "\(variable): \(message)" }
+    /// One line, whatever the message holds (control characters escaped).
+    public var description: String { WorkerConfiguration.oneLine("\(variable): \(message)") }
 }

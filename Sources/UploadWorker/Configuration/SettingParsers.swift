@@ -88,7 +88,14 @@ enum SettingParsers {
         var host = String(s[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.isEmpty { host = "0.0.0.0" }
-        guard !host.contains(where: { $0.isWhitespace || $0 == "/" }) else { throw SettingValueError(expected) }
+        if host == "localhost" { host = "127.0.0.1" }
+        // The server binds an address literal; it does not resolve names.
+        guard isIPAddress(host) else { throw SettingValueError("expected an IP address (or localhost) before the port: \(expected)") }
         return WorkerConfiguration.ListenAddress(host: host, port: port)
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 }

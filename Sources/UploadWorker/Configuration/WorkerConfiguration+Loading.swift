@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 
 extension WorkerConfiguration {
     /// Reads every setting: a flag wins over its environment variable, which wins over the default.
@@ -40,16 +41,32 @@ extension WorkerConfiguration {
             do {
                 try setting.apply(value.raw, &c)
             } catch {
-                let shown = setting.isSecret ? "the value" : "'\(value.raw)'"
+                let shown = setting.isSecret ? "the value" : "'\(Self.oneLine(value.raw))'"
                 throw ConfigurationError(variable: setting.variable, message: "invalid value \(shown)\(value.source): \(error.expected)")
             }
         }
 
+        try validateKafkaProperties(c.kafka.properties)
         try resolveToken(&c, given: given, readFile: readFile)
         guard c.retry.maxDelay >= c.retry.baseDelay else {
             throw ConfigurationError(variable: "RETRY_MAX_DELAY", message: "must not be shorter than RETRY_BASE_DELAY")
         }
         return c
+    }
+
+    /// The value with control characters escaped, so that the error stays one line.
+    static func oneLine(_ raw: String) -> String {
+        var out = ""
+        for scalar in raw.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += String(format: "\\u{%02x}", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// `load` with the process environment.
@@ -73,6 +90,18 @@ extension WorkerConfiguration {
             properties[property] = value
         }
         return properties
+    }
+
+    /// Each property checked by librdkafka itself, so that a misspelt or mistyped `KAFKA_*`
+    /// variable fails here, with its name, before anything connects.
+    static func validateKafkaProperties(_ properties: [String: String]) throws(ConfigurationError) {
+        for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
+            do {
+                try KafkaConfig(properties: [name: value]).validate()
+            } catch {
+                throw ConfigurationError(variable: Kafka.variable(forProperty: name), message: "librdkafka refuses it: \(error.message)")
+            }
+        }
     }
 
     private static func resolveToken(_ c: inout WorkerConfiguration, given: Set<String>, readFile: (String) throws -> String) throws(ConfigurationError) {

@@ -44,11 +44,12 @@ extension WorkerConfiguration {
     public static let settings: [Setting] = [
         Setting("KAFKA_BOOTSTRAP_SERVERS", "host:port,...", default: nil, required: true,
                 "Kafka brokers to start from (librdkafka's bootstrap.servers).") { raw, c throws(SettingValueError) in
-            guard !raw.contains(where: \.isWhitespace) else { throw SettingValueError("expected host:port[,host:port...] without spaces") }
+            guard !raw.isEmpty, !raw.contains(where: \.isWhitespace) else { throw SettingValueError("expected host:port[,host:port...] without spaces") }
             c.kafka.properties["bootstrap.servers"] = raw
         },
         Setting("KAFKA_GROUP_ID", "id", default: "image-upload-worker",
-                "Consumer group; workers in one group share the partitions.") { raw, c in
+                "Consumer group; workers in one group share the partitions.") { raw, c throws(SettingValueError) in
+            guard !raw.isEmpty, !raw.contains(where: \.isNewline) else { throw SettingValueError("expected a group name") }
             c.kafka.properties["group.id"] = raw
         },
         Setting("KAFKA_AUTO_OFFSET_RESET", "where", default: "earliest",
@@ -69,7 +70,7 @@ extension WorkerConfiguration {
         },
         Setting("CLOUDFLARE_ACCOUNT_ID", "id", default: nil, required: true, "Cloudflare account that owns the images.") { raw, c throws(SettingValueError) in
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-            guard raw.count <= 64, raw.allSatisfy(allowed.contains) else {
+            guard !raw.isEmpty, raw.count <= 64, raw.allSatisfy(allowed.contains) else {
                 throw SettingValueError("expected an account ID of letters, digits, '-' or '_' (32 hex digits on Cloudflare)")
             }
             c.cloudflare.accountID = raw
@@ -79,7 +80,8 @@ extension WorkerConfiguration {
             c.cloudflare.apiToken = try Self.token(raw)
         },
         Setting("CLOUDFLARE_API_TOKEN_FILE", "path", default: nil,
-                "File holding the API token (e.g. a mounted secret); surrounding whitespace is ignored.") { raw, c in
+                "File holding the API token (e.g. a mounted secret); surrounding whitespace is ignored.") { raw, c throws(SettingValueError) in
+            guard !raw.isEmpty else { throw SettingValueError("expected a file path") }
             c.cloudflare.apiTokenFile = raw
         },
         Setting("CLOUDFLARE_API_BASE_URL", "url", default: Cloudflare.defaultBaseURL.absoluteString,

@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import Logging
 
 /// Everything `upload-worker run` can be told, with its defaults. Loaded from the environment
@@ -55,6 +56,10 @@ public struct WorkerConfiguration: Sendable, Equatable {
             self.properties["auto.offset.reset"] = autoOffsetReset
         }
 
+        /// The properties as the Kafka module's configuration, for the consumer and the producer
+        /// (each adds the settings it owns).
+        public var config: KafkaConfig { KafkaConfig(properties: properties) }
+
         public var bootstrapServers: String { properties["bootstrap.servers"] ?? "" }
         public var groupID: String { properties["group.id"] ?? "" }
 
@@ -65,7 +70,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
 
         /// Properties whose values are credentials (passwords, secrets, private keys, tokens).
         public static func isSensitive(_ property: String) -> Bool {
-            ["password", "secret", "token", "key.pem", "sasl.oauthbearer.config", "sasl.jaas"].contains { property.contains($0) }
+            ["password", "secret", "token", "key.pem", "keystore", "sasl.oauthbearer.config", "sasl.jaas"].contains { property.contains($0) }
         }
 
         /// The environment variable that sets a property: `sasl.username` -> `KAFKA_SASL_USERNAME`.

@@ -1,3 +1,5 @@
+import CloudflareImages
+
 /// Limits applied when decoding requests and keeping their payloads in error events.
 public struct RequestLimits: Sendable, Hashable {
     /// A larger payload is refused without being parsed (`invalid_request`, reason
@@ -11,10 +13,11 @@ public struct RequestLimits: Sendable, Hashable {
     /// base64-encoded, with `requestTruncated: true`. Default: 64 KiB.
     public var truncatedPayloadBytes: Int
 
-    /// Cloudflare's limits on the upload's fields; not configurable because the API enforces them.
-    public static let maxCustomIDCharacters = 1024
-    public static let maxMetadataBytes = 1024
-    public static let maxCreatorCharacters = 1024
+    /// Cloudflare's limits on the upload's fields (`UploadRequest.Limits`); not configurable
+    /// because the API enforces them.
+    public static let maxCustomIDCharacters = UploadRequest.Limits.customIDLength
+    public static let maxMetadataBytes = UploadRequest.Limits.metadataBytes
+    public static let maxCreatorCharacters = UploadRequest.Limits.creatorLength
     /// A request ID travels in headers, logs and metrics labels; longer ones are refused.
     public static let maxRequestIDCharacters = 256
 

@@ -67,6 +67,7 @@ extension UploadRequestEvent {
         func fail(_ reason: InvalidRequest.Reason, _ field: String, _ message: String) -> InvalidRequest {
             invalid(reason, field, message, original: original, requestID: requestID, sourceURL: url.redacted)
         }
+        if let problem = UploadFieldRules.urlProblem(url.original) { throw fail(.invalidURL, Field.url, problem) }
 
         var customID: String?
         switch object[Field.customID] {

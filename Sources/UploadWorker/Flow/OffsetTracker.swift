@@ -4,18 +4,18 @@ import Synchronization
 /// acknowledged, and says when to commit, pause and resume; waits for partitions to drain on
 /// rebalance and shutdown. Thread-safe: the pure `OffsetTrackerState` behind a `Mutex`.
 ///
-/// Typical use in the pipeline:
+/// Typical use in the pipeline (with the Kafka module's types):
 /// ```swift
-/// let tracker = OffsetTracker<TopicPartition>(bufferCap: 1000)
-/// tracker.assign(partitions)                         // from the rebalance callback
-/// let take = try tracker.take(tp, offset: record.offset)
-/// if take.pause { consumer.pause(tp) }
-/// ... upload, publish, await the ack ...
+/// let tracker = OffsetTracker<KafkaTopicPartition>(bufferCap: configuration.partitionBuffer)
+/// tracker.assign(partitions)                                  // on assignment
+/// let take = try tracker.take(record.topicPartition, offset: record.offset)
+/// if take.pause { try consumer.pause([record.topicPartition]) }
+/// ... upload, publish, await the broker's ack ...
 /// let done = try tracker.finish(take.ticket)
-/// if let position = done.commitPosition { consumer.storeOffset(tp, position) }
-/// if done.resume { consumer.resume(tp) }
-/// // on revoke or SIGTERM:
-/// let outcome = await tracker.waitUntilDrained(revoking, deadline: .now + .seconds(30))
+/// if let position = done.commitPosition { try consumer.storeOffsets([record.topicPartition: position]) }
+/// if done.resume { try consumer.resume([record.topicPartition]) }
+/// // on revocation or SIGTERM, having stopped taking records from them:
+/// let outcome = await tracker.waitUntilDrained(revoking, deadline: .now + configuration.shutdownTimeout)
 /// tracker.revoke(revoking)
 /// ```
 public final class OffsetTracker<Partition: Hashable & Sendable>: Sendable {

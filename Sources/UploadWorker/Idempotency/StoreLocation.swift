@@ -1,7 +1,8 @@
 /// Which idempotency store to use: the `IDEMPOTENCY_STORE` setting.
 ///
 /// - `sqlite:<path>`: an SQLite database file (created when missing), in WAL mode. Relative
-///   paths are relative to the working directory. Several workers on one host may share it.
+///   paths are relative to the working directory; `sqlite:///abs/path` means `/abs/path`.
+///   Several workers on one host may share it.
 /// - `memory`: a map in the process; forgotten on exit. For tests and demos only.
 public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     case sqlite(path: String)
@@ -10,8 +11,8 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// The environment variable this setting is read from.
     public static let environmentVariable = "IDEMPOTENCY_STORE"
 
-    /// Default: `sqlite:./upload-worker-idempotency.sqlite`.
-    public static let `default` = StoreLocation.sqlite(path: "./upload-worker-idempotency.sqlite")
+    /// Default: `sqlite:upload-worker.sqlite` (in the working directory).
+    public static let `default` = StoreLocation.sqlite(path: "upload-worker.sqlite")
 
     /// Parses a setting such as `sqlite:/var/lib/upload-worker/idempotency.sqlite`.
     public init(parsing text: String) throws(StoreLocationError) {
@@ -27,6 +28,8 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
         let rest = String(trimmed[trimmed.index(after: colon)...])
         switch scheme {
         case "sqlite":
+            var rest = rest
+            if rest.hasPrefix("//") { rest.removeFirst(2) }  // sqlite:///abs/path as well as sqlite:/abs/path
             guard !rest.isEmpty else { throw StoreLocationError(value: text, problem: "the path after 'sqlite:' is empty") }
             guard !rest.contains("\0") else { throw StoreLocationError(value: text, problem: "the path contains a NUL character") }
             self = .sqlite(path: rest)

@@ -4,6 +4,7 @@ import Synchronization
 /// invariant 4). `acquire()` suspends without blocking a thread until a token is available;
 /// waiters are served in FIFO order, and a newcomer never overtakes a waiter. A 429's Retry-After
 /// goes to `hold(until:)`, which holds every waiter and every new acquirer until then.
+/// (Acquirers that arrive at the same moment are queued in the order they take the lock.)
 ///
 /// One driver task runs while someone waits: it grants what the bucket allows and sleeps on the
 /// clock until the next token. With `rate: 0` pacing is off, but holds still apply.
@@ -34,6 +35,9 @@ public final class Pacer: Sendable {
         var nextID: UInt64 = 0
         var cancelledEarly: Set<UInt64> = []
         var driverRunning = false
+        /// Acquirers that found no token and are about to join the queue: until they do, a
+        /// newcomer must not take a token ahead of them.
+        var joining = 0
     }
 
     public let configuration: Configuration
@@ -53,7 +57,8 @@ public final class Pacer: Sendable {
         try Task.checkCancellation()
         let now = clock.now
         let id: UInt64? = state.withLock { s in
-            if s.waiters.isEmpty, s.bucket.tryTake(now: now) { return nil }
+            if s.waiters.isEmpty, s.joining == 0, s.bucket.tryTake(now: now) { return nil }
+            s.joining += 1
             s.nextID += 1
             return s.nextID
         }
@@ -63,6 +68,7 @@ public final class Pacer: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Duration, any Error>) in
                 let (cancelled, startDriver) = state.withLock { s -> (Bool, Bool) in
+                    s.joining -= 1
                     if s.cancelledEarly.remove(id) != nil { return (true, false) }
                     s.waiters.append(Waiter(id: id, since: now, continuation: continuation))
                     let start = !s.driverRunning

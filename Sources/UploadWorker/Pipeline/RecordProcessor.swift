@@ -60,6 +60,7 @@ struct RecordProcessor: Sendable {
             await recordSuccess(key, request, image)
             shared = .success(image)
             if existing {
+                metrics.deduplicated.increment()
                 progress.deduplicated.add(1, ordering: .relaxed)
             } else {
                 progress.uploads.add(1, ordering: .relaxed)

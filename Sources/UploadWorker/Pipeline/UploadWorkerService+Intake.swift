@@ -10,6 +10,7 @@ extension UploadWorkerService {
         var batches = pipeline.consumer.batches.makeAsyncIterator()
         while true {
             intakeWaiting.store(true, ordering: .relaxed)
+            await budget.waitForRoom()
             let next: [KafkaRecord]?
             do {
                 next = try await batches.next()
@@ -26,31 +27,30 @@ extension UploadWorkerService {
     }
 
     private func take(_ batch: [KafkaRecord], _ pipeline: Pipeline, into records: inout DiscardingTaskGroup) {
-        var toPause: [KafkaTopicPartition] = []
         var taken: [(KafkaRecord, OffsetTicket<KafkaTopicPartition>)] = []
         taken.reserveCapacity(batch.count)
-        // Under the lifecycle lock, so that a revocation or shutdown that starts now sees every
-        // record taken before it (the drain then waits for them) and none after.
-        lifecycle.withLock { state in
-            guard state.isTaking else { return }
-            for record in batch {
-                let partition = record.topicPartition
-                guard state.mayTake(from: partition) else { continue }
-                do {
-                    let action = try tracker.take(partition, offset: record.offset)
-                    if action.pause { toPause.append(partition) }
-                    taken.append((record, action.ticket))
-                } catch {
-                    // A record of a partition revoked meanwhile: its next owner reads it again.
-                    logger.debug("record not taken", metadata: ["partition": .string("\(partition)"), "error": .string("\(error)")])
+        flowControl.withLock { _ in
+            var toPause: [KafkaTopicPartition] = []
+            // Under the lifecycle lock, so that a revocation or shutdown that starts now sees
+            // every record taken before it (the drain then waits for them) and none after.
+            lifecycle.withLock { state in
+                guard state.isTaking else { return }
+                for record in batch {
+                    let partition = record.topicPartition
+                    guard state.mayTake(from: partition) else { continue }
+                    do {
+                        let action = try tracker.take(partition, offset: record.offset)
+                        if action.pause { toPause.append(partition) }
+                        taken.append((record, action.ticket))
+                    } catch {
+                        // A record of a partition revoked meanwhile: its next owner reads it again.
+                        logger.debug("record not taken", metadata: ["partition": .string("\(partition)"), "error": .string("\(error)")])
+                    }
                 }
+                counters.inFlight.add(taken.count, ordering: .relaxed)
+                budget.take(taken.count)
             }
-            counters.inFlight.add(taken.count, ordering: .relaxed)
-        }
-        guard !taken.isEmpty else { return }
-        counters.recordsTaken.add(taken.count, ordering: .relaxed)
-        metrics.recordsConsumed.increment(by: taken.count)
-        if !toPause.isEmpty {
+            guard !toPause.isEmpty else { return }
             do {
                 try pipeline.consumer.pause(toPause)
                 metrics.pausedPartitions.increment(by: Double(toPause.count))
@@ -59,6 +59,9 @@ extension UploadWorkerService {
                 logger.warning("pausing partitions failed", metadata: ["error": .string("\(error)")])
             }
         }
+        guard !taken.isEmpty else { return }
+        counters.recordsTaken.add(taken.count, ordering: .relaxed)
+        metrics.recordsConsumed.increment(by: taken.count)
         for (record, ticket) in taken {
             records.addTask { await self.handle(record, ticket, pipeline) }
         }
@@ -66,7 +69,10 @@ extension UploadWorkerService {
 
     /// One record from taken to finished: process, publish, finish, store the offset.
     private func handle(_ record: KafkaRecord, _ ticket: OffsetTicket<KafkaTopicPartition>, _ pipeline: Pipeline) async {
-        defer { counters.inFlight.subtract(1, ordering: .relaxed) }
+        defer {
+            counters.inFlight.subtract(1, ordering: .relaxed)
+            budget.release()
+        }
         let started = ContinuousClock.now
         let outcome = await pipeline.processor.process(record)
         let event: EncodedEvent
@@ -94,20 +100,23 @@ extension UploadWorkerService {
         }
         finished(outcome, record, duration: ContinuousClock.now - started)
         do {
-            let action = try tracker.finish(ticket)
+            let action = try flowControl.withLock { _ throws(OffsetTrackerError) -> FinishAction in
+                let action = try tracker.finish(ticket)
+                if action.resume {
+                    do {
+                        try pipeline.consumer.resume([ticket.partition])
+                        metrics.pausedPartitions.decrement()
+                    } catch {
+                        logger.warning("resuming a partition failed", metadata: ["partition": .string("\(ticket.partition)"), "error": .string("\(error)")])
+                    }
+                }
+                return action
+            }
             if let position = action.commitPosition {
                 do {
                     try pipeline.consumer.storeOffsets([ticket.partition: position])
                 } catch {
                     logger.debug("offset not stored", metadata: ["partition": .string("\(ticket.partition)"), "error": .string("\(error)")])
-                }
-            }
-            if action.resume {
-                do {
-                    try pipeline.consumer.resume([ticket.partition])
-                    metrics.pausedPartitions.decrement()
-                } catch {
-                    logger.warning("resuming a partition failed", metadata: ["partition": .string("\(ticket.partition)"), "error": .string("\(error)")])
                 }
             }
         } catch {

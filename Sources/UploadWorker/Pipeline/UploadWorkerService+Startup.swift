@@ -50,6 +50,13 @@ extension UploadWorkerService {
         "message.send.max.retries", "max.in.flight.requests.per.connection", "max.in.flight", "partitioner",
     ]
 
+    /// A logger for a part, at the service logger's level.
+    func childLogger(_ label: String) -> Logger {
+        var child = Logger(label: label)
+        child.logLevel = logger.logLevel
+        return child
+    }
+
     /// Opens the store, makes the clients, starts the monitoring server. Undoes what it did when
     /// a later step fails.
     func start() async throws -> RunningParts {
@@ -75,7 +82,7 @@ extension UploadWorkerService {
                 configuration: .init(
                     accountID: configuration.cloudflare.accountID, apiToken: configuration.cloudflare.apiToken.exposedValue,
                     baseURL: configuration.cloudflare.baseURL.absoluteString),
-                httpClient: injectedHTTPClient ?? ownedHTTPClient!, logger: Logger(label: "cloudflare-images"))
+                httpClient: injectedHTTPClient ?? ownedHTTPClient!, logger: childLogger("cloudflare-images"))
             let uploader = Uploader(
                 client: client, pacer: Pacer(configuration.pacer), limiter: InFlightLimiter(limit: max(configuration.maxInFlight, 1)),
                 retry: configuration.retry, imageIDMode: configuration.imageIDMode, metrics: metrics, logger: logger)
@@ -85,7 +92,7 @@ extension UploadWorkerService {
 
             let kafkaProperties = configuration.kafka.properties
             let producerConfig = KafkaConfig(properties: kafkaProperties.filter { !Self.consumerOnlyProperties.contains($0.key) })
-            producer = try KafkaProducer(config: producerConfig, logger: Logger(label: "kafka.producer"))
+            producer = try KafkaProducer(config: producerConfig, logger: childLogger("kafka.producer"))
             var consumerOptions = KafkaConsumer.Options()
             // The consumer's own buffer adds to what the partition caps bound: keep it near one cap.
             consumerOptions.bufferCapacity = max(2_000, min(configuration.partitionBuffer, 20_000))
@@ -93,7 +100,7 @@ extension UploadWorkerService {
             consumer = try KafkaConsumer(
                 config: KafkaConfig(properties: kafkaProperties.filter { !Self.producerOnlyProperties.contains($0.key) }),
                 topics: [configuration.requestTopic], rebalanceHandler: rebalanceHandler(),
-                options: consumerOptions, logger: Logger(label: "kafka.consumer"))
+                options: consumerOptions, logger: childLogger("kafka.consumer"))
             let pipeline = Pipeline(
                 consumer: consumer!, producer: producer!, processor: processor,
                 publisher: EventPublisher(producer: producer!, logger: logger))
@@ -114,7 +121,7 @@ extension UploadWorkerService {
         let endpoints = MonitoringEndpoints(health: health, metrics: metrics.registry)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(host: listen.host, port: Int(listen.port), connectionLimit: 256),
-            logger: Logger(label: "monitoring")) { request in endpoints.handle(request) }
+            logger: childLogger("monitoring")) { request in endpoints.handle(request) }
         do {
             try server.start()
         } catch {

@@ -33,8 +33,15 @@ public final class UploadWorkerService: Sendable {
     let progressInterval: Duration
 
     let lifecycle = Mutex(ServiceLifecycle())
+    /// Orders the tracker's pause/resume decisions with the consumer's pause/resume calls, so that
+    /// a resume decided just before a pause call cannot leave a partition paused for good.
+    let flowControl = Mutex(())
     let tracker: OffsetTracker<KafkaTopicPartition>
     let counters = PipelineProgress()
+    /// Records taken and unfinished across partitions: at most max(1024, 4 x MAX_IN_FLIGHT).
+    let budget: RecordBudget
+    /// Counters of published events, made once (the registry lookup is not free per record).
+    let publishedCounters: PublishedEventCounters
     let shutdownRequested = OneShotSignal()
     let drainFinished = OneShotSignal()
     /// True while the intake waits for the next batch (healthy idleness, for the liveness check).
@@ -58,6 +65,8 @@ public final class UploadWorkerService: Sendable {
         self.progressInterval = progressInterval
         self.health = HealthState(livenessTimeout: configuration.livenessTimeout)
         self.tracker = OffsetTracker(bufferCap: max(configuration.partitionBuffer, 1))
+        self.budget = RecordBudget(limit: max(1024, 4 * configuration.maxInFlight))
+        self.publishedCounters = PublishedEventCounters(metrics)
     }
 
     /// What the pipeline has done so far.
@@ -82,6 +91,7 @@ public final class UploadWorkerService: Sendable {
         switch action {
         case .startDrain:
             health.enter(.draining)
+            budget.open()
             logShutdownReason(reason)
             shutdownRequested.fire()
         case .escalate:

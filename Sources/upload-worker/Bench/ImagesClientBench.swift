@@ -73,7 +73,7 @@ enum ImagesClientBench {
     }
 
     static func report(_ label: String, _ f: Figures) {
-        let padded = label.padding(toLength: 46, withPad: " ", startingAt: 0)
+        let padded = label.padding(toLength: max(label.count, 48), withPad: " ", startingAt: 0)
         print("\(padded) \(String(format: "%8.0f", Double(f.count) / f.seconds)) uploads/s  \(String(format: "%7.1f", f.cpuSeconds / Double(f.count) * 1e6)) µs CPU/upload")
         flushStdout()
     }

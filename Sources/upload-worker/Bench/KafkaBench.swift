@@ -174,6 +174,7 @@ enum KafkaBench {
             print("python: skipped (\(script) not found)")
             return
         }
+        let brokerCPUStart = processCPUSeconds()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script, "--bootstrap", bootstrap, "--topic", topic, "--records", String(records), "--size", String(size), "--partitions", String(partitions)]
@@ -202,12 +203,18 @@ enum KafkaBench {
             print("python: skipped (exit \(process.terminationStatus); is confluent-kafka installed for \(python)?)")
             return
         }
+        // The broker runs in this process: its CPU during the Python run is added (split evenly
+        // between the two phases) so that the CPU figures compare with the Swift ones.
+        let brokerCPU = (processCPUSeconds() - brokerCPUStart) / 2
         let client = json["client"] as? String ?? "confluent-kafka"
         let producedSeconds = produce["seconds"] as? Double ?? 0, consumedSeconds = consume["seconds"] as? Double ?? 0
-        report("python produce, acked, produce() + on_delivery (\(client))",
-               Rate(count: Int(Double(records)), seconds: producedSeconds > 0 ? producedSeconds : Double(records) / producedRate))
+        let producedCPU = (produce["cpu_seconds"] as? Double).map { $0 + brokerCPU }
+        let consumedCPU = (consume["cpu_seconds"] as? Double).map { $0 + brokerCPU }
+        report("python produce, acked, produce() + on_delivery",
+               Rate(count: records, seconds: producedSeconds > 0 ? producedSeconds : Double(records) / producedRate, cpuSeconds: producedCPU))
         report("python consume, consume(num_messages=1000)",
-               Rate(count: consume["records"] as? Int ?? records, seconds: consumedSeconds > 0 ? consumedSeconds : 1))
+               Rate(count: consume["records"] as? Int ?? records, seconds: consumedSeconds > 0 ? consumedSeconds : 1, cpuSeconds: consumedCPU))
+        print("python: \(client)")
     }
 }
 

@@ -16,7 +16,7 @@ final class WorkerBenchProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = stdout ?? FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The fields of an upload form, checked.
-struct UploadRequest: Sendable {
+struct UploadForm: Sendable {
     enum Source: Sendable {
         case url(String)
         case file([UInt8])
@@ -17,7 +17,7 @@ struct UploadRequest: Sendable {
     var metaJSON: String?
     var creator: String?
 
-    static func parse(_ form: MultipartForm) -> Result<UploadRequest, APIFailure> {
+    static func parse(_ form: MultipartForm) -> Result<UploadForm, APIFailure> {
         let url = form["url"], file = form["file"]
         let source: Source
         switch (url, file) {
@@ -29,7 +29,7 @@ struct UploadRequest: Sendable {
         case (.none, .some(let f)):
             source = .file(Array(f.body))
         }
-        var upload = UploadRequest(source: source, filename: file?.filename)
+        var upload = UploadForm(source: source, filename: file?.filename)
 
         if let idPart = form["id"] {
             guard let id = idPart.text else { return .failure(.invalidID("must be UTF-8")) }

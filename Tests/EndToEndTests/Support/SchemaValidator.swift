@@ -1,0 +1,1 @@
+../../UploadWorkerTests/Support/SchemaValidator.swift
