@@ -9,7 +9,7 @@ enum WorkerBenchReport {
         if let p = r.percentOfBound { s += " (\(fixed(p, 0))% of the bound \(grouped(r.scenario.bound ?? 0))/s)" }
         if let cpu = r.cpuMicrosPerRecord { s += ", worker CPU \(fixed(cpu, 0)) µs/record" }
         if let rss = r.peakRSSBytes { s += ", peak RSS \(fixed(Double(rss) / 1_048_576, 1)) MB" }
-        s += ", \(r.uploads) uploads, load \(r.loadAverage)"
+        s += ", \(r.uploads) uploads, longest pause between events \(fixed(r.longestGap * 1000, 0)) ms, load \(r.loadAverage)"
         if !r.problems.isEmpty { s += "\n  PROBLEMS: " + r.problems.joined(separator: "; ") }
         return s
     }
@@ -63,7 +63,7 @@ enum WorkerBenchReport {
             var o: [String: Any] = [
                 "scenario": r.scenario.name, "latency_ms": Int(r.scenario.latency.seconds * 1000), "max_in_flight": r.scenario.maxInFlight,
                 "records": r.measuredEvents, "seconds": rounded(r.seconds, 3), "records_per_second": rounded(r.perSecond, 1),
-                "uploads": r.uploads, "errors": r.errors, "load_average": r.loadAverage, "problems": r.problems,
+                "uploads": r.uploads, "errors": r.errors, "longest_gap_ms": Int(r.longestGap * 1000), "load_average": r.loadAverage, "problems": r.problems,
             ]
             if let b = r.scenario.bound { o["bound_per_second"] = rounded(b, 1) }
             if let p = r.percentOfBound { o["percent_of_bound"] = rounded(p, 1) }

@@ -129,7 +129,9 @@ struct WorkerBenchRunner: Sendable {
         if createTimes.count > skip + 1 {
             result.skipped = skip
             result.seconds = createTimes[createTimes.count - 1] - createTimes[skip]
+            result.longestGap = zip(createTimes[skip...], createTimes[(skip + 1)...]).map { $1 - $0 }.max() ?? 0
         }
+        if result.longestGap >= 1 { result.problems.append(String(format: "no event for %.1f s during the run (a stall)", result.longestGap)) }
         if result.events < total { result.problems.append("only \(result.events) of \(total) events (worker log: \(worker.logPath))") }
         if result.events > total { result.problems.append("\(result.events - total) events more than requests") }
         if errors > 0 { result.problems.append("\(errors) error events") }
@@ -166,6 +168,10 @@ struct WorkerBenchRunner: Sendable {
         env["LOG_LEVEL"] = "warning"
         env["LOG_FORMAT"] = "text"
         env["METRICS_LISTEN"] = "off"
+        // Experiments: BENCH_WORKER_<SETTING>=value reaches the worker as <SETTING>=value.
+        for (key, value) in ProcessInfo.processInfo.environment where key.hasPrefix("BENCH_WORKER_") {
+            env[String(key.dropFirst("BENCH_WORKER_".count))] = value
+        }
         return env
     }
 

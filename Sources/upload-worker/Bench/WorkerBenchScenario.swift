@@ -50,6 +50,8 @@ struct WorkerBenchResult: Sendable {
     var steadyCPUSeconds: Double?
     var totalCPUSeconds: Double?
     var peakRSSBytes: Int?
+    /// The longest time without an event during the steady state (a stall shows here).
+    var longestGap: Double = 0
     /// Images the emulator created during the measured phase.
     var uploads = 0
     var loadAverage = ""

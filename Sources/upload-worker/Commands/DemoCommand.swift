@@ -7,10 +7,10 @@ enum DemoCommand: Command {
     static let name = "demo"
     static let abstract = "Run the whole system in one process (embedded Kafka, Images emulator, worker) on a sample workload."
     static let options: [Option] = [
-        .value("requests", "n", default: "200", help: "Upload requests to produce (at least \(DemoWorkload.minimumCount)); about a fifth repeat an earlier URL."),
+        .value("requests", "n", default: "200", help: "Upload requests to produce (\(DemoWorkload.minimumCount) to 20000); about a fifth repeat an earlier URL."),
         .value("latency", "duration", default: "200ms", help: "Latency of the emulated Images API per call (e.g. 0, 50ms, 1s)."),
         .value("max-in-flight", "n", default: "64", help: "Uploads at once (the worker's MAX_IN_FLIGHT)."),
-        .value("timeout", "duration", default: "60s", help: "How long the requests may take to get their events before the demo gives up."),
+        .value("timeout", "duration", help: "How long the requests may take to get their events before the demo gives up (default: 60 s plus twice the time the latency needs)."),
         .flag("json", help: "End with one line of JSON: requests, results, errors, deduplicated, uploads, latency..."),
     ]
     static let discussion = """
@@ -28,10 +28,12 @@ enum DemoCommand: Command {
 
     static func run(_ options: ParsedOptions) async throws -> Int32 {
         var settings = DemoRun.Settings()
-        settings.requests = try options.value("requests", default: 200) { Int($0).flatMap { (DemoWorkload.minimumCount...100_000).contains($0) ? $0 : nil } }
+        // The embedded Kafka keeps 5 MiB per partition: 20,000 events fit in the 4 partitions.
+        settings.requests = try options.value("requests", default: 200) { Int($0).flatMap { (DemoWorkload.minimumCount...20_000).contains($0) ? $0 : nil } }
         settings.latency = try options.value("latency", default: .milliseconds(200)) { DurationText.parse($0).flatMap { $0 >= .zero && $0 <= .seconds(10) ? $0 : nil } }
         settings.maxInFlight = try options.value("max-in-flight", default: 64) { Int($0).flatMap { (1...10_000).contains($0) ? $0 : nil } }
-        settings.timeout = try options.value("timeout", default: .seconds(60)) { DurationText.parse($0).flatMap { $0 > .zero ? $0 : nil } }
+        let needed = settings.latency * (settings.requests / settings.maxInFlight + 1)
+        settings.timeout = try options.value("timeout", default: .seconds(60) + needed * 2) { DurationText.parse($0).flatMap { $0 > .zero ? $0 : nil } }
         settings.json = options.flag("json")
         return try await DemoRun(settings: settings).run()
     }

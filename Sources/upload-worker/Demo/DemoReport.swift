@@ -53,6 +53,9 @@ struct DemoReport {
             s += "  " + "latency".padding(toLength: 12, withPad: " ", startingAt: 0)
                 + "          p50 \(Self.milliseconds(Self.percentile(latencies, 0.50))), p99 \(Self.milliseconds(Self.percentile(latencies, 0.99))), max \(Self.milliseconds(latencies.last!))"
                 + " (produced -> event read back; all requests produced at once)\n"
+            if let slowest = outcome.tally.slowest {
+                s += "                        slowest: \(workload.requests[slowest.index].id) (\(Self.milliseconds(slowest.latency)))\n"
+            }
         }
 
         s += "\nSpecial cases\n"

@@ -57,7 +57,7 @@ struct DemoRun {
         let service = UploadWorkerService(configuration: configuration, logger: Logger(label: "upload-worker"))
         let worker = Task { try await service.run() }
         let reader = try EventTopicsReader(bootstrapServers: cluster.bootstrapServers, topics: [Self.resultTopic, Self.errorTopic], logger: logger)
-        say("  starting: the worker and the event reader join their groups (the embedded Kafka takes about 3 s),\n  then one warm-up request goes through (the first record sent to a topic waits for its metadata)...\n")
+        say("  starting: the worker and the event reader join their groups (the embedded Kafka takes about 3 s),\n  then two warm-up requests go through (the first record sent to a topic waits for its metadata)...\n")
         var readerJoined = await reader.waitForAssignment(timeout: .seconds(30))
         let producer = try KafkaProducer(config: KafkaConfig(bootstrapServers: cluster.bootstrapServers), logger: Logger(label: "demo.producer"))
         if readerJoined { readerJoined = try await reader.warmUp(partitionsPerTopic: Self.partitions, timeout: .seconds(10), producer: producer) }
@@ -195,14 +195,22 @@ struct DemoRun {
         return outcome
     }
 
-    /// One request through the whole pipeline before the workload: the first record a producer
-    /// sends to a topic waits for the topic's metadata (up to a second on the embedded Kafka),
-    /// which would otherwise weigh on the first events' latency.
+    /// Two requests through the whole pipeline before the workload, one for each output topic:
+    /// the first record a producer sends to a topic waits for the topic's metadata (up to a
+    /// second on the embedded Kafka), which would otherwise weigh on the first events' latency.
     private func warmUp(producer: KafkaProducer, reader: EventTopicsReader, origin: String) async throws -> Bool {
-        let payload = "{\"requestId\":\"\(Self.warmUpRequestID)\",\"url\":\"\(origin)/warm-up/first.png\"}"
-        _ = try await producer.send(KafkaProducerRecord(topic: Self.requestTopic, key: Data(Self.warmUpRequestID.utf8), value: Data(payload.utf8)))
+        let id = Self.warmUpRequestID
+        let payloads = [
+            "{\"requestId\":\"\(id)\",\"url\":\"\(origin)/warm-up/first.png\"}",
+            "{\"requestId\":\"\(id)\",\"url\":\"ftp://warm-up.invalid/first.png\"}",
+        ]
+        for payload in payloads {
+            _ = try await producer.send(KafkaProducerRecord(topic: Self.requestTopic, key: Data(id.utf8), value: Data(payload.utf8)))
+        }
+        var seen = 0
         return try await reader.read(until: .now + .seconds(30)) { batch, _ in
-            !batch.contains { $0.header("request-id").map { String(decoding: $0, as: UTF8.self) } == Self.warmUpRequestID }
+            seen += batch.filter { $0.header("request-id").map { String(decoding: $0, as: UTF8.self) } == id }.count
+            return seen < payloads.count
         }
     }
 

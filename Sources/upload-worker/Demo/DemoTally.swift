@@ -93,6 +93,17 @@ struct DemoTally: Sendable {
     /// Events whose request never showed up in a receipt count as strays at the end.
     var unmatchedEarlyEvents: Int { early.values.reduce(0) { $0 + $1.count } }
 
+    /// The request whose first event came back last, and after how long.
+    var slowest: (index: Int, latency: Duration)? {
+        var best: (Int, Duration)?
+        for (i, (sent, events)) in zip(producedAt, events).enumerated() {
+            guard let sent, let first = events.first else { continue }
+            let latency = first.receivedAt - sent
+            if best == nil || latency > best!.1 { best = (i, latency) }
+        }
+        return best.map { (index: $0.0, latency: $0.1) }
+    }
+
     /// Produced-to-read-back latency of each request's first event.
     var latencies: [Duration] {
         zip(producedAt, events).compactMap { sent, events in
