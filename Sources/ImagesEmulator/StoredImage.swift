@@ -31,7 +31,7 @@ struct StoredImage: Sendable {
         if let filename { s += ",\"filename\":" + JSONText.quote(filename) }
         if let metaJSON { s += ",\"meta\":" + metaJSON }
         if let creator { s += ",\"creator\":" + JSONText.quote(creator) }
-        s += ",\"uploaded\":\"" + ISO8601Milliseconds.format(millisecondsSince1970: ms) + "\""
+        s += ",\"uploaded\":\"" + CloudflareDate.format(millisecondsSince1970: ms) + "\""
         s += ",\"requireSignedURLs\":" + (requireSignedURLs ? "true" : "false")
         s += ",\"variants\":" + JSONText.array(variants) + "}"
         json = s
