@@ -207,7 +207,7 @@ struct EventsOutputDecodingTests {
 struct EventsImagesAPITests {
     @Test("every API error kind maps to the event kind of the same name", arguments: ImagesAPIError.Kind.allCases)
     func kinds(_ kind: ImagesAPIError.Kind) {
-        #expect(UploadErrorKind(kind).rawValue == kind.rawValue)
+        #expect((kind as UploadErrorKind).rawValue == kind.rawValue)
         let error = ImagesAPIError(kind: kind, operation: .upload, httpStatus: 400, errors: [APIMessage(code: 5400, message: "Bad request")], message: "m")
         let failure = UploadFailure(error)
         #expect(failure.kind.rawValue == kind.rawValue)
