@@ -52,26 +52,3 @@ public struct Image: Sendable, Hashable, Codable {
         try c.encodeIfPresent(creator, forKey: .creator)
     }
 }
-
-/// Cloudflare's timestamps: ISO-8601 in UTC with milliseconds (`2022-01-31T16:39:28.458Z`).
-public enum CloudflareDate {
-    /// Rounded to the nearest millisecond. (Foundation's fractional-seconds style truncates the
-    /// binary fraction, so a parsed `.458` would come back as `.457`.)
-    public static func format(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var seconds = milliseconds / 1000
-        var fraction = milliseconds % 1000
-        if fraction < 0 {
-            seconds -= 1
-            fraction += 1000
-        }
-        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
-        let digits = String(fraction)
-        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
-    }
-
-    public static func parse(_ text: String) -> Date? {
-        if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return d }
-        return try? Date.ISO8601FormatStyle().parse(text)
-    }
-}

@@ -7,7 +7,7 @@ import HTTPClient
 public struct ImagesAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, by meaning. Raw values are snake_case: they are metric labels and the
     /// `kind` of error events.
-    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
         /// The request itself is invalid (bad URL, custom ID, metadata...): retrying will not help.
         case invalidRequest = "invalid_request"
         /// The source was rejected: the origin failed or was unreachable, the bytes are not an
@@ -32,6 +32,8 @@ public struct ImagesAPIError: Error, Sendable, Hashable, CustomStringConvertible
             case .invalidRequest, .sourceRejected, .alreadyExists, .unauthorized, .notFound: return false
             }
         }
+
+        public var description: String { rawValue }
     }
 
     /// The call that failed.

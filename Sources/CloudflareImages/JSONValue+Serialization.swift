@@ -42,6 +42,19 @@ extension JSONValue {
         return true
     }
 
+    /// `s` as a JSON string literal, quoted and escaped as `appendString` does; for callers that
+    /// write JSON by hand (the emulator's answers, the demo's requests).
+    public static func quote(_ s: String) -> String {
+        // Most strings (IDs, URLs, file names) need no escaping: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 8)
+        appendString(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX` escapes,
     /// everything else as UTF-8.
     static func appendString(_ s: String, to out: inout [UInt8]) {

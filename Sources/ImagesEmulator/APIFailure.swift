@@ -1,3 +1,4 @@
+import CloudflareImages
 import HTTPServer
 
 /// A failed API answer: the HTTP status and one Cloudflare error entry. The table of statuses
@@ -58,7 +59,7 @@ struct APIFailure: Error, Sendable, Equatable {
 
     /// The JSON envelope Cloudflare answers with.
     var response: HTTPResponse {
-        let body = "{\"result\":null,\"result_info\":null,\"success\":false,\"errors\":[{\"code\":\(code),\"message\":\(JSONText.quote(message))}],\"messages\":[]}"
+        let body = "{\"result\":null,\"result_info\":null,\"success\":false,\"errors\":[{\"code\":\(code),\"message\":\(JSONValue.quote(message))}],\"messages\":[]}"
         return HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
     }
 }

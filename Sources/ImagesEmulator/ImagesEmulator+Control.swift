@@ -1,3 +1,4 @@
+import CloudflareImages
 import Foundation
 import HTTPServer
 
@@ -35,10 +36,10 @@ extension ImagesEmulator {
 
     private func knobsResponse() -> HTTPResponse {
         let k = knobs
-        var s = "{\"latency\":\(JSONText.quote(DurationText.format(k.latency)))"
+        var s = "{\"latency\":\(JSONValue.quote(DurationText.format(k.latency)))"
         s += ",\"fail_rate\":\(k.failRate),\"drop_rate\":\(k.dropRate),\"slow_rate\":\(k.slowRate)"
-        s += ",\"slow_delay\":\(JSONText.quote(DurationText.format(k.slowDelay)))"
-        s += ",\"rate_limit\":" + (k.rateLimit.map { JSONText.quote($0.description) } ?? "null") + "}"
+        s += ",\"slow_delay\":\(JSONValue.quote(DurationText.format(k.slowDelay)))"
+        s += ",\"rate_limit\":" + (k.rateLimit.map { JSONValue.quote($0.description) } ?? "null") + "}"
         return .text(200, s, contentType: "application/json")
     }
 

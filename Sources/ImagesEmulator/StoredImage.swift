@@ -27,13 +27,13 @@ struct StoredImage: Sendable {
         self.metaJSON = metaJSON
         self.creator = creator
         self.sourceURL = sourceURL
-        var s = "{\"id\":" + JSONText.quote(id)
-        if let filename { s += ",\"filename\":" + JSONText.quote(filename) }
+        var s = "{\"id\":" + JSONValue.quote(id)
+        if let filename { s += ",\"filename\":" + JSONValue.quote(filename) }
         if let metaJSON { s += ",\"meta\":" + metaJSON }
-        if let creator { s += ",\"creator\":" + JSONText.quote(creator) }
-        s += ",\"uploaded\":\"" + ISO8601Milliseconds.format(millisecondsSince1970: ms) + "\""
+        if let creator { s += ",\"creator\":" + JSONValue.quote(creator) }
+        s += ",\"uploaded\":\"" + CloudflareDate.format(millisecondsSince1970: ms) + "\""
         s += ",\"requireSignedURLs\":" + (requireSignedURLs ? "true" : "false")
-        s += ",\"variants\":" + JSONText.array(variants) + "}"
+        s += ",\"variants\":" + "[" + variants.map(JSONValue.quote).joined(separator: ",") + "]" + "}"
         json = s
     }
 

@@ -107,6 +107,13 @@ import Testing
         #expect(text("a\"b\\c/d\n\r\t\u{08}\u{0C}\u{01}\u{1F}é🐈") == #""a\"b\\c/d\n\r\t\b\f\u0001\u001fé🐈""#)
     }
 
+    @Test func quoteMatchesTheSerializer() {
+        for s in ["plain-id/with.slash", "", "a\"b\\c/d\n\r\t\u{08}\u{0C}\u{01}\u{1F}é🐈"] {
+            #expect(JSONValue.quote(s) == text(.string(s)))
+        }
+        #expect(JSONValue.quote("x\u{01}\"") == #""x\u0001\"""#)
+    }
+
     @Test func numbers() {
         #expect(text([0, -0.0, 42, -7, 1.5, 0.1, 1e15, 123456789012345, -2.5e-7]) == "[0,0,42,-7,1.5,0.1,1000000000000000.0,123456789012345,-2.5e-07]")
         #expect(text(.number(.nan)) == nil)

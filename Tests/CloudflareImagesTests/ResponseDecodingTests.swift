@@ -164,6 +164,36 @@ import Testing
     @Test func roundsToTheNearestMillisecond() {
         #expect(CloudflareDate.format(Date(timeIntervalSince1970: 0.0996)) == "1970-01-01T00:00:00.100Z")
     }
+
+    @Test("formats ISO-8601 UTC with milliseconds, rounding to the nearest one")
+    func formatsKnownDates() {
+        #expect(CloudflareDate.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(CloudflareDate.format(Date(timeIntervalSince1970: 1_796_000_002.481)) == "2026-11-30T00:53:22.481Z")
+        #expect(CloudflareDate.format(Date(timeIntervalSince1970: 1.9996)) == "1970-01-01T00:00:02.000Z")
+        #expect(CloudflareDate.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
+        #expect(CloudflareDate.format(Date(timeIntervalSince1970: 4_102_444_799.999)) == "2099-12-31T23:59:59.999Z")
+        #expect(CloudflareDate.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+    }
+
+    @Test(arguments: [0, 1, 999, 86_399_999, 951_782_400_000, 1_643_647_168_458, 4_102_444_800_000, -1, -86_400_001] as [Int64])
+    func timestampsMatchFoundation(_ ms: Int64) {
+        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
+        #expect(CloudflareDate.format(millisecondsSince1970: ms) == foundationFormat(date))
+    }
+
+    /// The former Foundation-based formatter, as a reference for the hand-written one.
+    func foundationFormat(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = milliseconds / 1000
+        var fraction = milliseconds % 1000
+        if fraction < 0 {
+            seconds -= 1
+            fraction += 1000
+        }
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
+        let digits = String(fraction)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
 }
 
 @Suite struct EnvelopeShapeTests {

@@ -50,12 +50,6 @@ import Testing
 }
 
 @Suite struct GeneratedValuesTests {
-    @Test(arguments: [0, 1, 999, 86_399_999, 951_782_400_000, 1_643_647_168_458, 4_102_444_800_000, -1, -86_400_001] as [Int64])
-    func timestampsMatchFoundation(_ ms: Int64) {
-        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        #expect(ISO8601Milliseconds.format(millisecondsSince1970: ms) == CloudflareDate.format(date))
-    }
-
     @Test func generatedIDsAreUniqueAndUUIDShaped() {
         let generator = ImageIDGenerator()
         let ids = (0..<10_000).map { _ in generator.next() }

@@ -53,7 +53,7 @@ struct JSONObjectWriter {
 
     /// A timestamp as Cloudflare writes them: ISO-8601, UTC, milliseconds.
     mutating func field(_ name: String, _ value: Date) {
-        field(name, EventTimestamp.format(value))
+        field(name, CloudflareDate.format(value))
     }
 
     mutating func field(_ name: String, _ value: Date?) {

@@ -123,9 +123,8 @@ struct Uploader: Sendable {
 
     /// The error event's `error` for an API failure.
     static func failure(_ error: ImagesAPIError, attempts: Int, gaveUp: Bool) -> UploadFailure {
-        let kind = UploadErrorKind(rawValue: error.kind.rawValue) ?? .transient
         let message = gaveUp ? "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(error.message)" : error.message
-        return UploadFailure(kind: kind, message: message, retryable: error.kind.isRetryable,
+        return UploadFailure(kind: error.kind, message: message, retryable: error.kind.isRetryable,
                              httpStatus: error.httpStatus, cloudflareErrors: error.errors)
     }
 }

@@ -1,3 +1,4 @@
+import CloudflareImages
 import Foundation
 
 /// The requests the demo produces: distinct images, repeats of some of them (one spelled
@@ -106,28 +107,8 @@ struct DemoWorkload: Sendable {
     }
 
     private static func upload(id: String, url: String, expected: Expected = .result, role: String? = nil, uploadKey: String? = nil) -> Request {
-        let payload = "{\"requestId\":\(jsonString(id)),\"url\":\(jsonString(url)),\"metadata\":{\"source\":\"demo\"}}"
+        let payload = "{\"requestId\":\(JSONValue.quote(id)),\"url\":\(JSONValue.quote(url)),\"metadata\":{\"source\":\"demo\"}}"
         // Keyed by URL: requests for one image land on one partition, in order.
         return Request(id: id, key: Data(url.utf8), value: Data(payload.utf8), expected: expected, role: role, uploadKey: uploadKey)
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }
