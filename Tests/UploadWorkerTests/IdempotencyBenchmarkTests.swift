@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import UploadWorker
+@testable import UploadWorker
 
 /// Prints the duplicate path's figures; asserts nothing about time. Off unless
 /// UPLOAD_WORKER_BENCH=1; meant for a release build:

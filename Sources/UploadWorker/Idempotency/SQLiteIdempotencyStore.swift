@@ -148,7 +148,7 @@ public final class SQLiteIdempotencyStore: IdempotencyStore, @unchecked Sendable
     }
 
     /// Looks up every key in one trip to the queue, and returns how many were found: the cost of
-    /// SQLite and decoding without the thread hops (for IdempotencyBenchmark).
+    /// SQLite and decoding without the thread hops (for the benchmark in Tests/UploadWorkerTests/Support).
     func lookupAllOnQueue(_ keys: [IdempotencyKey]) async throws(IdempotencyStoreError) -> Int {
         try await onQueue { (db) throws(IdempotencyStoreError) -> Int in
             var found = 0

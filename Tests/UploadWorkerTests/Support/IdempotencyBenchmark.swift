@@ -1,11 +1,12 @@
 import CloudflareImages
 import Foundation
+@testable import UploadWorker
 
 /// Times the duplicate path's pieces once and returns printable figures. Not a test: run it from
 /// the env-gated benchmark test in a release build (see IdempotencyBenchmarkTests.swift).
-public enum IdempotencyBenchmark {
+enum IdempotencyBenchmark {
     /// Runs every measurement against an SQLite file in `directory`; returns one line per figure.
-    public static func run(directory: String, keys: Int = 10_000, concurrency: Int = 64) async throws -> [String] {
+    static func run(directory: String, keys: Int = 10_000, concurrency: Int = 64) async throws -> [String] {
         var lines: [String] = []
         // Wall time and the process's CPU time (every thread, the SQLite queue's included): on a
         // shared machine the wall figure includes waiting for a core, the CPU figure does not.
@@ -105,20 +106,7 @@ public enum IdempotencyBenchmark {
 
         // The whole duplicate path: decode, look up (SQLite, no cache), encode.
         start = clock.now
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            for worker in 0..<concurrency {
-                group.addTask {
-                    var bytes = 0
-                    for i in stride(from: worker, to: payloads.count, by: concurrency) {
-                        let request = try UploadRequestEvent(decoding: payloads[i], source: EventSource(topic: "t", partition: 0, offset: Int64(i)))
-                        guard let image = try await uncached.lookup(request.idempotencyKey)?.image else { continue }
-                        bytes += UploadResultEvent(request: request, image: image, deduplicated: true, attempts: 0).encoded().value.count
-                    }
-                    return bytes
-                }
-            }
-            for try await bytes in group { sink &+= bytes }
-        }
+        sink &+= try await duplicatePath(payloads, store: uncached, concurrency: concurrency)
         lines.append("duplicate path decode+lookup(SQLite)+encode (\(concurrency) tasks): " + perOp(start, payloads.count))
         await uncached.close()
 
@@ -127,23 +115,29 @@ public enum IdempotencyBenchmark {
         let withCache = try await SQLiteIdempotencyStore(path: directory + "/bench.sqlite")
         let repeated = (0..<5).flatMap { _ in payloads }
         start = clock.now
+        sink &+= try await duplicatePath(repeated, store: withCache, concurrency: concurrency)
+        lines.append("duplicate path, default options, each URL 5 times (\(concurrency) tasks): " + perOp(start, repeated.count))
+        await withCache.close()
+        lines.append("(checksum \(sink))")
+        return lines
+    }
+
+    /// Decodes each payload, looks its URL up in `store`, and encodes the deduplicated result, in
+    /// `concurrency` tasks; returns the encoded bytes (kept, so the work is not optimized away).
+    private static func duplicatePath(_ payloads: [[UInt8]], store: SQLiteIdempotencyStore, concurrency: Int) async throws -> Int {
         try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
                     var bytes = 0
-                    for i in stride(from: worker, to: repeated.count, by: concurrency) {
-                        let request = try UploadRequestEvent(decoding: repeated[i], source: EventSource(topic: "t", partition: 0, offset: Int64(i)))
-                        guard let image = try await withCache.lookup(request.idempotencyKey)?.image else { continue }
+                    for i in stride(from: worker, to: payloads.count, by: concurrency) {
+                        let request = try UploadRequestEvent(decoding: payloads[i], source: EventSource(topic: "t", partition: 0, offset: Int64(i)))
+                        guard let image = try await store.lookup(request.idempotencyKey)?.image else { continue }
                         bytes += UploadResultEvent(request: request, image: image, deduplicated: true, attempts: 0).encoded().value.count
                     }
                     return bytes
                 }
             }
-            for try await bytes in group { sink &+= bytes }
+            return try await group.reduce(0, &+)
         }
-        lines.append("duplicate path, default options, each URL 5 times (\(concurrency) tasks): " + perOp(start, repeated.count))
-        await withCache.close()
-        lines.append("(checksum \(sink))")
-        return lines
     }
 }
