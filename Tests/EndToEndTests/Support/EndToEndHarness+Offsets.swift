@@ -8,15 +8,7 @@ extension EndToEndHarness {
     /// partition afterwards must be the first record it sees there (an uncommitted request would
     /// come first).
     func expectCommittedToEnd(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        var config = KafkaConfig(bootstrapServers: cluster.bootstrapServers)
-        config.groupID = group
-        config.sessionTimeout = .milliseconds(EndToEndHarness.sessionTimeoutMilliseconds)
-        config.heartbeatInterval = .milliseconds(500)
-        config.fetchWaitMax = .milliseconds(50)
-        config.autoOffsetReset = .earliest
-        config.enableAutoCommit = false
-        var options = KafkaConsumer.Options()
-        options.closeTimeout = .seconds(5)
+        let (config, options) = Self.readerSettings(bootstrapServers: cluster.bootstrapServers, group: group)
         let consumer = try KafkaConsumer(config: config, topics: [requestTopic], options: options, logger: logger)
         let markers = (0..<Int32(Self.partitions)).map {
             KafkaProducerRecord(topic: requestTopic, partition: $0, key: Data("marker".utf8), value: Data("marker".utf8))
@@ -45,5 +37,21 @@ extension EndToEndHarness {
             Issue.record("partition \(partition): the group resumes at offset \(record.offset), before the end: not committed: \(payload)\n\(logs())",
                          sourceLocation: sourceLocation)
         }
+    }
+}
+
+extension EndToEndHarness {
+    /// A test-side reader: quick group timings, from the earliest offset, committing nothing.
+    static func readerSettings(bootstrapServers: String, group: String) -> (KafkaConfig, KafkaConsumer.Options) {
+        var config = KafkaConfig(bootstrapServers: bootstrapServers)
+        config.groupID = group
+        config.sessionTimeout = .milliseconds(sessionTimeoutMilliseconds)
+        config.heartbeatInterval = .milliseconds(500)
+        config.fetchWaitMax = .milliseconds(50)
+        config.autoOffsetReset = .earliest
+        config.enableAutoCommit = false
+        var options = KafkaConsumer.Options()
+        options.closeTimeout = .seconds(5)
+        return (config, options)
     }
 }

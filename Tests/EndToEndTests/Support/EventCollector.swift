@@ -15,15 +15,7 @@ final class EventCollector: Sendable {
     private let task: Task<Void, Never>
 
     init(bootstrapServers: String, resultTopic: String, errorTopic: String, group: String, logger: Logger) throws {
-        var config = KafkaConfig(bootstrapServers: bootstrapServers)
-        config.groupID = group
-        config.sessionTimeout = .milliseconds(EndToEndHarness.sessionTimeoutMilliseconds)
-        config.heartbeatInterval = .milliseconds(500)
-        config.fetchWaitMax = .milliseconds(50)
-        config.autoOffsetReset = .earliest
-        config.enableAutoCommit = false
-        var options = KafkaConsumer.Options()
-        options.closeTimeout = .seconds(5)
+        var (config, options) = EndToEndHarness.readerSettings(bootstrapServers: bootstrapServers, group: group)
         options.rebalanceHandlerTimeout = .seconds(5)
         let consumer = try KafkaConsumer(config: config, topics: [resultTopic, errorTopic], options: options, logger: logger)
         self.consumer = consumer
